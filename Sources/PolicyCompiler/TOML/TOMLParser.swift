@@ -35,7 +35,9 @@ private struct ParserState {
     var lexer: TOMLLexer
     let root = TableNode(definition: .root, span: SourceSpan(start: 0, end: 0))
     var current: TableNode
-    var currentPath: [String] = []
+    /// The key path of the table being filled, for messages: the header's path, extended
+    /// by the keys of enclosing inline tables while one is parsed.
+    var pathStack: [String] = []
     /// Counts headers; dotted-key tables remember the section that created them.
     var section = 0
     /// Distinct negative section numbers for inline tables.
@@ -70,7 +72,7 @@ private struct ParserState {
                 try parseHeader()
                 try expectLineEnd(after: "the table header")
             default:
-                try parseKeyValue(into: current, path: currentPath, section: section)
+                try parseKeyValue(into: current, section: section)
                 try expectLineEnd(after: "the value")
             }
         }
@@ -127,7 +129,7 @@ private struct ParserState {
         }
         guard let last = keys.last else { preconditionFailure("a key has at least one segment") }
         path.append(last.name)
-        let pathText = TOMLKeyFormatting.path(path)
+        var pathText: String { TOMLKeyFormatting.path(path) }
         let element: TableNode
         if isArray {
             element = TableNode(definition: .arrayElement, span: headerSpan)
@@ -173,7 +175,7 @@ private struct ParserState {
             }
         }
         current = element
-        currentPath = path
+        pathStack = path
         section += 1
     }
 
@@ -187,7 +189,7 @@ private struct ParserState {
 
     // MARK: - Key/value pairs
 
-    mutating func parseKeyValue(into table: TableNode, path: [String], section: Int) throws {
+    mutating func parseKeyValue(into table: TableNode, section: Int) throws {
         let keys = try lexer.scanKey()
         lexer.skipWhitespace()
         guard !lexer.isAtEnd, lexer.peek() == UInt8(ascii: "=") else {
@@ -198,9 +200,9 @@ private struct ParserState {
         lexer.position += 1
         lexer.skipWhitespace()
         var target = table
-        var fullPath = path
-        for key in keys.dropLast() {
-            fullPath.append(key.name)
+        let base = pathStack
+        func path(through index: Int) -> [String] { base + keys[...index].map(\.name) }
+        for (index, key) in keys.dropLast().enumerated() {
             switch target.child(key.name) {
             case nil:
                 let node = TableNode(definition: .dotted, span: key.span, dottedSection: section)
@@ -217,30 +219,36 @@ private struct ParserState {
                 default:
                     throw lexer.fail(
                         .tomlExtendClosedTable(
-                            TOMLKeyFormatting.path(fullPath), at: origin(key.span), previous: origin(node.span)))
+                            TOMLKeyFormatting.path(path(through: index)), at: origin(key.span),
+                            previous: origin(node.span)))
                 }
             case .arrayOfTables(let array):
                 throw lexer.fail(
                     .tomlArrayOfTablesRedefinition(
-                        TOMLKeyFormatting.path(fullPath), at: origin(key.span), previous: origin(array.span)))
+                        TOMLKeyFormatting.path(path(through: index)), at: origin(key.span),
+                        previous: origin(array.span)))
             case .value(let value):
-                throw lexer.fail(notATable(value, path: fullPath, at: key.span))
+                throw lexer.fail(notATable(value, path: path(through: index), at: key.span))
             }
         }
         guard let last = keys.last else { preconditionFailure("a key has at least one segment") }
-        fullPath.append(last.name)
         if let existing = target.slot(last.name) {
             throw lexer.fail(
                 .tomlDuplicateKey(
-                    TOMLKeyFormatting.path(fullPath), at: origin(last.span), previous: origin(existing.key.span)))
+                    TOMLKeyFormatting.path(path(through: keys.count - 1)), at: origin(last.span),
+                    previous: origin(existing.key.span)))
         }
-        let value = try parseValue(path: fullPath)
+        let first = lexer.peek()
+        let nests = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        if nests { pathStack.append(contentsOf: keys.lazy.map(\.name)) }
+        let value = try parseValue()
+        if nests { pathStack.removeLast(keys.count) }
         target.insert(last, .value(value))
     }
 
     // MARK: - Values
 
-    mutating func parseValue(path: [String]) throws -> TOMLValue {
+    mutating func parseValue() throws -> TOMLValue {
         let start = lexer.position
         guard !lexer.isAtEnd else {
             throw lexer.fail(.tomlExpectedValue(found: "end of file", at: lexer.origin(start, start)))
@@ -265,9 +273,9 @@ private struct ParserState {
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             return try lexer.scanBoolean()
         case UInt8(ascii: "["):
-            return try parseArray(path: path)
+            return try parseArray()
         case UInt8(ascii: "{"):
-            return try parseInlineTable(path: path)
+            return try parseInlineTable()
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "i"),
             UInt8(ascii: "n"):
             return try lexer.scanNumberOrDateTime()
@@ -289,7 +297,7 @@ private struct ParserState {
         }
     }
 
-    mutating func parseArray(path: [String]) throws -> TOMLValue {
+    mutating func parseArray() throws -> TOMLValue {
         let start = lexer.position
         try enterNesting(at: start)
         defer { depth -= 1 }
@@ -301,7 +309,7 @@ private struct ParserState {
                 lexer.position += 1
                 break
             }
-            elements.append(try parseValue(path: path))
+            elements.append(try parseValue())
             try lexer.skipWhitespaceCommentsAndNewlines()
             if !lexer.isAtEnd, lexer.peek() == UInt8(ascii: ",") {
                 lexer.position += 1
@@ -319,7 +327,7 @@ private struct ParserState {
         return TOMLValue(.array(elements), span: SourceSpan(start: start, end: lexer.position))
     }
 
-    mutating func parseInlineTable(path: [String]) throws -> TOMLValue {
+    mutating func parseInlineTable() throws -> TOMLValue {
         let start = lexer.position
         try enterNesting(at: start)
         defer { depth -= 1 }
@@ -334,7 +342,7 @@ private struct ParserState {
         }
         while true {
             try rejectNewlineInInlineTable()
-            try parseKeyValue(into: node, path: path, section: section)
+            try parseKeyValue(into: node, section: section)
             lexer.skipWhitespace()
             try rejectNewlineInInlineTable()
             let byte = lexer.peek()

@@ -32,7 +32,9 @@ final class TableNode {
     /// The section (counted by headers) in which dotted keys created this table.
     var dottedSection: Int
     private(set) var slots: [Slot] = []
-    private var index: [String: Int] = [:]
+    /// Built once a table grows past `TOMLTable.linearLookupLimit` keys; small tables are
+    /// searched linearly, which is faster than hashing for the handful of keys most have.
+    private var index: [String: Int]?
 
     init(definition: TOMLTable.Definition, span: SourceSpan, dottedSection: Int = -1) {
         self.definition = definition
@@ -40,17 +42,28 @@ final class TableNode {
         self.dottedSection = dottedSection
     }
 
+    private func position(of name: String) -> Int? {
+        if let index { return index[name] }
+        return slots.firstIndex { $0.key.name == name }
+    }
+
     func child(_ name: String) -> Child? {
-        index[name].map { slots[$0].child }
+        position(of: name).map { slots[$0].child }
     }
 
     func slot(_ name: String) -> Slot? {
-        index[name].map { slots[$0] }
+        position(of: name).map { slots[$0] }
     }
 
     func insert(_ key: TOMLKey, _ child: Child) {
-        index[key.name] = slots.count
         slots.append(Slot(key: key, child: child))
+        if index != nil {
+            index?[key.name] = slots.count - 1
+        } else if slots.count > TOMLTable.linearLookupLimit {
+            var built = [String: Int](minimumCapacity: slots.count * 2)
+            for (position, slot) in slots.enumerated() { built[slot.key.name] = position }
+            index = built
+        }
     }
 
     /// The immutable table.
@@ -70,7 +83,7 @@ final class TableNode {
             }
             entries.append(TOMLTable.Entry(key: slot.key, value: value))
         }
-        return TOMLTable(entries: entries, definition: definition)
+        return TOMLTable(entries: entries, definition: definition, index: index)
     }
 }
 

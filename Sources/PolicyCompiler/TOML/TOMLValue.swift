@@ -133,27 +133,44 @@ public struct TOMLTable: Sendable {
     public let entries: [Entry]
     /// How the table was defined.
     public let definition: Definition
-    private let index: [String: Int]
+    /// A key index for tables larger than `linearLookupLimit`; smaller ones are searched.
+    private let index: [String: Int]?
 
-    /// Creates a table from entries with distinct keys (the parser guarantees it).
+    /// Up to this many keys, lookups scan the entries instead of hashing.
+    static let linearLookupLimit = 12
+
+    /// Creates a table from entries with distinct keys.
     public init(entries: [Entry], definition: Definition) {
+        var index: [String: Int]?
+        if entries.count > TOMLTable.linearLookupLimit {
+            var built = [String: Int](minimumCapacity: entries.count)
+            for (position, entry) in entries.enumerated() {
+                built[entry.key.name] = position
+            }
+            index = built
+        }
+        self.init(entries: entries, definition: definition, index: index)
+    }
+
+    init(entries: [Entry], definition: Definition, index: [String: Int]?) {
         self.entries = entries
         self.definition = definition
-        var index = [String: Int](minimumCapacity: entries.count)
-        for (position, entry) in entries.enumerated() {
-            index[entry.key.name] = position
-        }
         self.index = index
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key.name == key }
     }
 
     /// The entry for a key, if present.
     public func entry(_ key: String) -> Entry? {
-        index[key].map { entries[$0] }
+        position(of: key).map { entries[$0] }
     }
 
     /// The value for a key, if present.
     public subscript(key: String) -> TOMLValue? {
-        index[key].map { entries[$0].value }
+        position(of: key).map { entries[$0].value }
     }
 
     /// The keys in document order.
