@@ -1,5 +1,6 @@
-@testable import PolicyCompiler
 import Testing
+
+@testable import PolicyCompiler
 
 @Suite struct UTF8ValidationTests {
     static func firstInvalid(_ bytes: [UInt8]) -> Int? {

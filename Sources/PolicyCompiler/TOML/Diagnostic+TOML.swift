@@ -192,3 +192,24 @@ extension Diagnostic {
         return "aeiou".contains(first) ? "an" : "a"
     }
 }
+
+/// Messages of the format-preserving editor.
+extension Diagnostic {
+    static func tomlEditReplacesTable(_ path: String, at origin: Origin) -> Diagnostic {
+        .error(
+            "toml.edit-replaces-table", "`\(path)` is a table; setting it to a value would drop its keys", at: origin,
+            help: "set one of its keys instead, e.g. `\(path).<key>`")
+    }
+
+    static func tomlEditUnsupported(_ path: String, at origin: Origin?) -> Diagnostic {
+        .error(
+            "toml.edit-unsupported", "`\(path)` cannot be edited automatically here", at: origin,
+            help: "edit this part of the file by hand")
+    }
+
+    static func tomlEditFailed(at origin: Origin?) -> Diagnostic {
+        .error(
+            "toml.edit-failed", "the edit would not produce the requested value; the file was left unchanged",
+            at: origin, help: "edit the file by hand")
+    }
+}

@@ -31,7 +31,7 @@ public enum TOMLParser {
     }
 }
 
-private struct ParserState {
+struct ParserState {
     var lexer: TOMLLexer
     let root = TableNode(definition: .root, span: SourceSpan(start: 0, end: 0))
     var current: TableNode
@@ -43,6 +43,8 @@ private struct ParserState {
     /// Distinct negative section numbers for inline tables.
     var inlineSection = -1
     var depth = 0
+    /// Statements in document order, recorded only when the editor asks for them.
+    var layout: [TOMLStatement]?
 
     init(lexer: TOMLLexer) {
         self.lexer = lexer
@@ -69,14 +71,33 @@ private struct ParserState {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 _ = try lexer.consumeNewline()
             case UInt8(ascii: "["):
+                let lineStart = layout == nil ? 0 : startOfLine(lexer.position)
+                let isArray = lexer.peek(1) == UInt8(ascii: "[")
                 try parseHeader()
                 try expectLineEnd(after: "the table header")
+                layout?.append(
+                    TOMLStatement(
+                        kind: .header(path: pathStack, isArrayOfTables: isArray),
+                        lineSpan: SourceSpan(start: lineStart, end: lexer.position)))
             default:
-                try parseKeyValue(into: current, section: section)
+                let lineStart = layout == nil ? 0 : startOfLine(lexer.position)
+                let sectionPath = pathStack
+                let (keys, valueSpan) = try parseKeyValue(into: current, section: section)
                 try expectLineEnd(after: "the value")
+                layout?.append(
+                    TOMLStatement(
+                        kind: .keyValue(sectionPath: sectionPath, keys: keys, valueSpan: valueSpan),
+                        lineSpan: SourceSpan(start: lineStart, end: lexer.position)))
             }
         }
         return root.freeze()
+    }
+
+    /// The offset where the line holding `offset` starts.
+    func startOfLine(_ offset: Int) -> Int {
+        var start = offset
+        while start > 0, lexer.bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+        return start
     }
 
     mutating func expectLineEnd(after what: String) throws {
@@ -189,7 +210,8 @@ private struct ParserState {
 
     // MARK: - Key/value pairs
 
-    mutating func parseKeyValue(into table: TableNode, section: Int) throws {
+    @discardableResult
+    mutating func parseKeyValue(into table: TableNode, section: Int) throws -> ([TOMLKey], SourceSpan) {
         let keys = try lexer.scanKey()
         lexer.skipWhitespace()
         guard !lexer.isAtEnd, lexer.peek() == UInt8(ascii: "=") else {
@@ -244,6 +266,7 @@ private struct ParserState {
         let value = try parseValue()
         if nests { pathStack.removeLast(keys.count) }
         target.insert(last, .value(value))
+        return (keys, value.span)
     }
 
     // MARK: - Values

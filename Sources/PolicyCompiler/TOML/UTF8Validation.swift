@@ -9,7 +9,9 @@ enum UTF8Validation {
         let raw = UnsafeRawPointer(base)
         while index < count {
             // Fast path: eight ASCII bytes at a time.
-            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            while index + 8 <= count,
+                raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
                 index += 8
             }
             guard index < count else { break }
