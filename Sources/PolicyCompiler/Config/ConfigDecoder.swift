@@ -1,0 +1,246 @@
+import PolicyModel
+
+/// Decodes a parsed config or policy file against `ConfigSchema`, by hand: every unknown key,
+/// wrong type and invalid value is reported at its exact span, all of them in one pass.
+public enum ConfigDecoder {
+    /// The layer and every diagnostic found. The layer holds the settings that decoded
+    /// cleanly; callers must not use it when any diagnostic is an error.
+    public static func decode(_ document: TOMLDocument, as kind: ConfigSourceKind) -> (ConfigLayer, [Diagnostic]) {
+        var state = DecoderState(document: document)
+        var layer = ConfigLayer(kind: kind, source: document.source)
+        for entry in document.root.entries {
+            if entry.key.name == "version" {
+                layer.version = state.decodeVersion(entry.value)
+            } else {
+                state.decode(entry, prefix: [])
+            }
+        }
+        layer.settings = state.settings
+        return (layer, state.diagnostics)
+    }
+
+    /// Parses and decodes a file; syntax errors come back as diagnostics too.
+    public static func decode(_ source: SourceFile, as kind: ConfigSourceKind) -> (ConfigLayer?, [Diagnostic]) {
+        do {
+            let document = try TOMLParser.parse(source)
+            let (layer, diagnostics) = decode(document, as: kind)
+            return (layer, diagnostics)
+        } catch {
+            return (nil, error.diagnostics)
+        }
+    }
+}
+
+private struct DecoderState {
+    let document: TOMLDocument
+    var settings: [String: ConfigSetting] = [:]
+    var diagnostics: [Diagnostic] = []
+
+    init(document: TOMLDocument) {
+        self.document = document
+    }
+
+    func origin(_ span: SourceSpan) -> Origin { document.origin(span) }
+
+    mutating func decodeVersion(_ value: TOMLValue) -> Int64? {
+        guard let version = value.integerValue else {
+            diagnostics.append(
+                .policyWrongType("version", expected: .integer(1...1), found: value.typeName, at: origin(value.span)))
+            return nil
+        }
+        if version > ConfigSchema.currentVersion {
+            diagnostics.append(.policyUnsupportedVersion(version, at: origin(value.span)))
+        } else if version < 1 {
+            diagnostics.append(.policyInvalidVersion(version, at: origin(value.span)))
+        }
+        return version
+    }
+
+    mutating func decode(_ entry: TOMLTable.Entry, prefix: [String]) {
+        let path = prefix + [entry.key.name]
+        let dotted = path.joined(separator: ".")
+        if let key = ConfigSchema.key(at: path) {
+            decodeValue(entry.value, key: key)
+            return
+        }
+        if ConfigSchema.isSection(path) {
+            guard let table = entry.value.tableValue else {
+                diagnostics.append(
+                    .policyExpectedTable(dotted, found: entry.value.typeName, at: origin(entry.value.span)))
+                return
+            }
+            for child in table.entries {
+                decode(child, prefix: path)
+            }
+            return
+        }
+        let siblings = ConfigSchema.childNames(of: prefix)
+        diagnostics.append(
+            .policyUnknownKey(
+                dotted, suggestion: NameSuggestion.closest(to: entry.key.name, in: siblings), valid: siblings,
+                at: origin(entry.key.span)))
+    }
+
+    mutating func wrongType(_ key: ConfigKey, _ value: TOMLValue) {
+        diagnostics.append(
+            .policyWrongType(key.name, expected: key.type, found: value.typeName, at: origin(value.span)))
+    }
+
+    mutating func decodeValue(_ value: TOMLValue, key: ConfigKey) {
+        let decoded: ConfigValue
+        var elementOrigins = [Origin]()
+        switch key.type {
+        case .boolean:
+            guard let flag = value.booleanValue else { return wrongType(key, value) }
+            decoded = .boolean(flag)
+        case .string:
+            guard let text = value.stringValue else { return wrongType(key, value) }
+            decoded = .string(text)
+        case .choice(let choices):
+            guard let text = value.stringValue else { return wrongType(key, value) }
+            guard choices.contains(text) else {
+                diagnostics.append(
+                    .policyInvalidChoice(key.name, value: text, choices: choices, at: origin(value.span)))
+                return
+            }
+            decoded = .string(text)
+        case .integer(let range):
+            guard let number = value.integerValue else { return wrongType(key, value) }
+            guard range.contains(number) else {
+                diagnostics.append(.policyOutOfRange(key.name, value: number, range: range, at: origin(value.span)))
+                return
+            }
+            decoded = .integer(number)
+        case .strings:
+            guard let elements = value.arrayValue else { return wrongType(key, value) }
+            var strings = [String]()
+            for element in elements {
+                guard let text = element.stringValue else {
+                    diagnostics.append(
+                        .policyWrongType(
+                            key.name, expected: .strings, found: "array holding a \(element.typeName)",
+                            at: origin(element.span)))
+                    return
+                }
+                strings.append(text)
+                elementOrigins.append(origin(element.span))
+            }
+            decoded = .strings(strings)
+        case .table:
+            guard let table = value.tableValue else { return wrongType(key, value) }
+            var members = [String: String]()
+            for entry in table.entries {
+                guard let text = entry.value.stringValue else {
+                    diagnostics.append(
+                        .policyWrongType(
+                            key.name + "." + TOMLKeyFormatting.key(entry.key.name), expected: .string,
+                            found: entry.value.typeName, at: origin(entry.value.span)))
+                    return
+                }
+                members[entry.key.name] = text
+                elementOrigins.append(origin(entry.key.span))
+            }
+            decoded = .table(members)
+        }
+        let before = diagnostics.count
+        check(decoded, key: key, value: value)
+        guard diagnostics.count == before else { return }
+        settings[key.name] = ConfigSetting(
+            key: key, value: decoded, origin: origin(value.span), elementOrigins: elementOrigins)
+    }
+
+    /// The key's constraint, element by element, with each error at the element's span.
+    mutating func check(_ decoded: ConfigValue, key: ConfigKey, value: TOMLValue) {
+        let elementSpans: [SourceSpan] =
+            value.arrayValue?.map(\.span) ?? value.tableValue?.entries.map(\.key.span) ?? [value.span]
+        func each(_ body: (String) -> (reason: String, help: String)?) {
+            let texts: [String]
+            switch decoded {
+            case .strings(let values): texts = values
+            case .table: texts = value.tableValue?.entries.map(\.key.name) ?? []
+            case .string(let text): texts = [text]
+            default: texts = []
+            }
+            for (index, text) in texts.enumerated() {
+                if let problem = body(text) {
+                    let span = index < elementSpans.count ? elementSpans[index] : value.span
+                    diagnostics.append(
+                        .policyInvalidElement(
+                            key.name, value: text, reason: problem.reason, help: problem.help, at: origin(span)))
+                }
+            }
+        }
+        switch key.constraint {
+        case .none:
+            return
+        case .networkRules:
+            guard case .strings(let rules) = decoded else { return }
+            for (index, rule) in rules.enumerated() {
+                if case .failure(let failure) = NetworkRuleSyntax.parse(rule) {
+                    let span = index < elementSpans.count ? elementSpans[index] : value.span
+                    diagnostics.append(.policyInvalidNetworkRule(failure.message, at: origin(span)))
+                }
+            }
+        case .absolutePaths:
+            each { path in
+                path.hasPrefix("/") && !path.contains("\0") && !path.contains("\n")
+                    ? nil : ("is not an absolute path", "write paths starting with `/`")
+            }
+        case .homeRelativePaths:
+            each { path in
+                let parts = path.split(separator: "/")
+                if path.isEmpty || path.hasPrefix("/") || path.hasPrefix("~") || parts.contains("..")
+                    || path.contains("\0") || path.contains("\n")
+                {
+                    return (
+                        "is not a path inside the home directory",
+                        "write it relative to the home directory, e.g. `.config/nvim`"
+                    )
+                }
+                return nil
+            }
+        case .environmentNames, .environmentNameList:
+            each { name in
+                EnvironmentName.isValid(name)
+                    ? nil
+                    : (
+                        "is not a valid environment variable name",
+                        "use letters, digits and `_`, not starting with a digit"
+                    )
+            }
+        case .userName:
+            each { name in
+                (1...32).contains(name.utf8.count)
+                    && name.utf8.allSatisfy { TOMLLexer.isBareKeyByte($0) } && !name.hasPrefix("-")
+                    ? nil
+                    : ("is not a valid user name", "use 1-32 characters from A-Z a-z 0-9 _ and -, not starting with -")
+            }
+        case .layerNames:
+            each { name in
+                LayerName.isValid(name)
+                    ? nil
+                    : ("is not a valid layer name", "use lowercase letters, digits, `_` and `-`, not starting with `-`")
+            }
+        }
+    }
+}
+
+/// Environment variable names mino accepts: `[A-Za-z_][A-Za-z0-9_]*`.
+public enum EnvironmentName {
+    /// Whether `name` is a portable environment variable name.
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(48...57).contains(first) else { return false }
+        return name.utf8.allSatisfy {
+            ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95
+        }
+    }
+}
+
+/// Layer names: `[a-z0-9_-]{1,64}`, not starting with `-`.
+public enum LayerName {
+    /// Whether `name` is a valid layer name.
+    public static func isValid(_ name: String) -> Bool {
+        guard (1...64).contains(name.utf8.count), name.first != "-" else { return false }
+        return name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+    }
+}
