@@ -3,10 +3,12 @@ import PolicyModel
 /// Hides the values of sensitive options (`-e TOKEN=…`) in the copy of the command line that
 /// diagnostics echo and that provenance origins point into.
 ///
-/// The scan is lexical and runs over the whole command line before parsing, using every
-/// sensitive spelling anywhere in the tree. It may hide a little more than necessary (a value
-/// after an unrelated `-e`), never less, so a usage error found early cannot leak a secret
-/// written later on the same line. Words after `--` belong to the agent's command and are kept.
+/// Two sources decide what is hidden. The parser records the exact byte span of every
+/// sensitive value it reads. When parsing stops early at a usage error, the words it never
+/// reached are scanned lexically with every sensitive spelling of the tree; that scan may hide
+/// a little more than necessary, never less, so an early error cannot leak a secret written
+/// later on the line. Words after `--` belong to the agent's command and are never touched.
+/// Only the key of a `KEY=VALUE` stays visible.
 struct ArgumentRedaction: Sendable {
     /// The replacement for a hidden value.
     static let placeholder = "<redacted>"
@@ -31,63 +33,70 @@ struct ArgumentRedaction: Sendable {
         self.shortNames = shortNames
     }
 
-    /// The redacted full argument list (program name first) and, per redacted word, the byte
-    /// offset where the hidden part starts.
-    func redact(programName: String, arguments: [String]) -> (list: ArgumentList, cuts: [Int: Int]) {
-        var words = [programName] + arguments
-        var cuts: [Int: Int] = [:]
-        guard !longNames.isEmpty || !shortNames.isEmpty else { return (ArgumentList(words), cuts) }
+    /// Where hiding starts for a value written at byte `offset` of its word: after the first
+    /// `=` of the value, or at the value itself; `nil` for an empty value.
+    static func cut(forValue value: String, at offset: Int) -> Int? {
+        guard !value.isEmpty else { return nil }
+        let bytes = Array(value.utf8)
+        return offset + (bytes.firstIndex(of: UInt8(ascii: "=")).map { $0 + 1 } ?? 0)
+    }
 
-        func hide(_ index: Int, from start: Int) {
-            guard index < words.count else { return }
+    /// The full word list (program name first) with everything from each cut hidden.
+    static func apply(_ cuts: [Int: Int], to words: [String]) -> ArgumentList {
+        var words = words
+        for (index, cut) in cuts where index < words.count {
             let bytes = Array(words[index].utf8)
-            guard start < bytes.count else { return }
-            let value = bytes[start...]
-            let keep = value.firstIndex(of: UInt8(ascii: "=")).map { $0 + 1 } ?? start
-            words[index] = String(decoding: bytes[..<keep], as: UTF8.self) + ArgumentRedaction.placeholder
-            cuts[index] = keep
+            guard cut < bytes.count else { continue }
+            words[index] = String(decoding: bytes[..<cut], as: UTF8.self) + placeholder
         }
+        return ArgumentList(words)
+    }
 
-        var index = 1
-        while index < words.count {
+    /// Cuts for sensitive values found lexically in `words` (program name first) from index
+    /// `start` up to the first `--`.
+    func lexicalCuts(in words: [String], from start: Int) -> [Int: Int] {
+        var cuts: [Int: Int] = [:]
+        func hideValue(of index: Int, from offset: Int) {
+            guard index < words.count, words[index] != "--" else { return }
+            let value = String(decoding: Array(words[index].utf8).dropFirst(offset), as: UTF8.self)
+            if let cut = Self.cut(forValue: value, at: offset) { cuts[index] = cut }
+        }
+        var index = max(start, 1)
+        while index < words.count, words[index] != "--" {
             let word = words[index]
-            if word == "--" { break }
             let bytes = Array(word.utf8)
             if bytes.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) {
-                let token = ArgumentToken(index: index, text: word, kind: .longOption)
-                let parts = token.longParts
+                let parts = ArgumentToken(index: index, text: word, kind: .longOption).longParts
                 if longNames.contains(parts.name) {
                     if let range = parts.valueRange {
-                        hide(index, from: range.lowerBound)
+                        hideValue(of: index, from: range.lowerBound)
                     } else {
-                        hide(index + 1, from: 0)
+                        hideValue(of: index + 1, from: 0)
                         index += 1
                     }
                 }
             } else if bytes.first == UInt8(ascii: "-"), bytes.count > 1 {
-                let token = ArgumentToken(index: index, text: word, kind: .shortGroup)
-                for (letter, range) in token.shortLetters where shortNames.contains(letter) {
+                let letters = ArgumentToken(index: index, text: word, kind: .shortGroup).shortLetters
+                if let (_, range) = letters.first(where: { shortNames.contains($0.letter) }) {
                     if range.upperBound < bytes.count {
-                        let start =
-                            bytes[range.upperBound] == UInt8(ascii: "=") ? range.upperBound + 1 : range.upperBound
-                        hide(index, from: start)
+                        let equals = bytes[range.upperBound] == UInt8(ascii: "=")
+                        hideValue(of: index, from: range.upperBound + (equals ? 1 : 0))
                     } else {
-                        hide(index + 1, from: 0)
+                        hideValue(of: index + 1, from: 0)
                         index += 1
                     }
-                    break
                 }
             }
             index += 1
         }
-        return (ArgumentList(words), cuts)
+        return cuts
     }
 }
 
-/// Builds `Origin.argument` values that point into the redacted argument list, translating
+/// Builds `Origin.argument` values that point into the (redacted) argument list, translating
 /// byte ranges measured on the original words.
 struct ArgumentPositions: Sendable {
-    /// The list diagnostics echo (sensitive values hidden).
+    /// The list diagnostics echo.
     let list: ArgumentList
     /// Per redacted word, the byte offset where the hidden part starts.
     let cuts: [Int: Int]

@@ -32,7 +32,7 @@ extension ParseState {
                 let parent = ([parser.programName] + names).joined(separator: " ")
                 let candidates = command.subcommands.flatMap { [$0.name] + $0.aliases }
                 let help: String
-                if let suggestion = NameSuggestion.closest(to: word.text, in: candidates) {
+                if let suggestion = Diagnostic.suggestion(for: word.text, in: candidates) {
                     help = "did you mean `\(suggestion)`?"
                 } else if candidates.isEmpty {
                     help = "`\(parent)` has no subcommands"

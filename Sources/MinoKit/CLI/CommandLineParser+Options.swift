@@ -36,6 +36,13 @@ extension ParseState {
 
     mutating func handleShort(at index: Int) throws(CommandLineError) -> Step {
         let token = tokens[index]
+        // `-network` would read as `-n etwork`; a word that spells a long option with one dash
+        // is almost always a typo for `--network`, so it is refused rather than guessed at.
+        let body = String(token.text.dropFirst()).split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+        if body.count > 1, lookup.long[body] != nil || body == "help" || body == "version" {
+            let nameOrigin = positions.origin(token.index, 0..<(body.utf8.count + 1))
+            throw error(.unknownOption("-" + body, at: nameOrigin, help: "did you mean `--\(body)`?"))
+        }
         let letters = token.shortLetters
         for (letter, range) in letters {
             let spelling = "-" + String(letter)
@@ -45,7 +52,7 @@ extension ParseState {
             guard let option = lookup.short[letter] else {
                 var help = unknownOptionHelp(spelling)
                 if token.text.utf8.count > 2,
-                    let suggestion = NameSuggestion.closest(to: "-" + token.text, in: lookup.longSpellings)
+                    let suggestion = Diagnostic.suggestion(for: "-" + token.text, in: lookup.longSpellings)
                 {
                     help = "did you mean `\(suggestion)`?"
                 }
@@ -119,6 +126,9 @@ extension ParseState {
             }
             return
         }
+        if option.isSensitive, let cut = ArgumentRedaction.cut(forValue: text, at: range?.lowerBound ?? 0) {
+            sensitiveCuts[index] = cut
+        }
         let origin = positions.origin(index, range)
         try check(text, for: option, at: origin)
         entries[option.key, default: []].append(ParsedValue(value: text, origin: origin, optionOrigin: nameOrigin))
@@ -153,7 +163,7 @@ extension ParseState {
     /// pass a dashed word as an argument.
     func unknownOptionHelp(_ spelling: String) -> String? {
         let candidates = lookup.longSpellings + ["--help", "--version"]
-        if spelling.hasPrefix("--"), let suggestion = NameSuggestion.closest(to: spelling, in: candidates) {
+        if spelling.hasPrefix("--"), let suggestion = Diagnostic.suggestion(for: spelling, in: candidates) {
             return "did you mean `\(suggestion)`?"
         }
         if let owner = descendant(accepting: spelling) {

@@ -47,12 +47,30 @@ public struct CommandLineParser: Sendable {
     }
 
     /// Parses user arguments (without the program name).
+    ///
+    /// The parse runs a second time only when something must be hidden: the first pass finds
+    /// the sensitive values, the second builds every origin against the redacted list.
     public func parse(_ arguments: [String]) throws(CommandLineError) -> ParseOutcome {
-        let redacted = ArgumentRedaction(tree: root).redact(programName: programName, arguments: arguments)
-        var state = ParseState(
-            parser: self, tokens: ArgumentToken.tokenize(arguments),
-            positions: ArgumentPositions(list: redacted.list, cuts: redacted.cuts))
-        return try state.run()
+        let tokens = ArgumentToken.tokenize(arguments)
+        let words = [programName] + arguments
+        var first = ParseState(
+            parser: self, tokens: tokens, positions: ArgumentPositions(list: ArgumentList(words), cuts: [:]))
+        let firstResult: Result<ParseOutcome, CommandLineError>
+        do {
+            firstResult = .success(try first.run())
+        } catch {
+            firstResult = .failure(error)
+        }
+        var cuts = first.sensitiveCuts
+        if case .failure = firstResult {
+            let redaction = ArgumentRedaction(tree: root)
+            cuts.merge(redaction.lexicalCuts(in: words, from: first.cursor)) { exact, _ in exact }
+        }
+        guard !cuts.isEmpty else { return try firstResult.get() }
+        var second = ParseState(
+            parser: self, tokens: tokens,
+            positions: ArgumentPositions(list: ArgumentRedaction.apply(cuts, to: words), cuts: cuts))
+        return try second.run()
     }
 }
 
@@ -93,6 +111,10 @@ struct ParseState {
     var passthrough: [ParsedValue] = []
     var hasTerminator = false
     var commandOrigin: Origin?
+    /// The argv index of the word being read; past the end once every word is read.
+    var cursor = 0
+    /// Where each sensitive value read so far starts being hidden, by argv index.
+    var sensitiveCuts: [Int: Int] = [:]
 
     init(parser: CommandLineParser, tokens: [ArgumentToken], positions: ArgumentPositions) {
         self.parser = parser
@@ -127,6 +149,7 @@ struct ParseState {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
+            cursor = token.index
             let step: Step
             switch token.kind {
             case .terminator:
@@ -144,6 +167,7 @@ struct ParseState {
             case .finish(let outcome): return outcome
             }
         }
+        cursor = positions.list.arguments.count
         return try finish()
     }
 
@@ -173,7 +197,7 @@ struct ParseState {
         guard let command = current.subcommand(named: token.text) else {
             let names = current.subcommands.flatMap { [$0.name] + $0.aliases }
             let help: String
-            if let suggestion = NameSuggestion.closest(to: token.text, in: names) {
+            if let suggestion = Diagnostic.suggestion(for: token.text, in: names) {
                 help = "did you mean `\(suggestion)`?"
             } else {
                 help = "run `\(helpCommand)` to list the subcommands"

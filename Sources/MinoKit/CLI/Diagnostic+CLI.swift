@@ -49,6 +49,13 @@ extension Diagnostic {
         return quoted.dropLast().joined(separator: ", ") + " \(conjunction) " + last
     }
 
+    /// The closest name to `word`, if it is a likely typo. Words far longer than any name are
+    /// not compared, which keeps a huge argument from costing a quadratic edit distance.
+    static func suggestion(for word: String, in candidates: [String]) -> String? {
+        guard word.utf8.count <= 64 else { return nil }
+        return NameSuggestion.closest(to: word, in: candidates)
+    }
+
     static func unknownOption(_ spelling: String, at origin: Origin, help: String?) -> Diagnostic {
         .error(.unknownOption, "unknown option `\(shown(spelling))`", at: origin, help: help)
     }
@@ -79,7 +86,7 @@ extension Diagnostic {
 
     static func notAllowed(_ value: String, for name: String, allowed: [String], at origin: Origin) -> Diagnostic {
         var help = "use \(allowed.count == 1 ? "" : "one of ")\(alternatives(allowed))"
-        if let suggestion = NameSuggestion.closest(to: value, in: allowed) {
+        if let suggestion = suggestion(for: value, in: allowed) {
             help = "did you mean `\(suggestion)`? " + help
         }
         return invalidValue(value, for: name, at: origin, help: help)

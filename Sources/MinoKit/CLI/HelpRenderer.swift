@@ -62,7 +62,8 @@ public struct HelpRenderer: Sendable {
                 return entry(label, sub.abstract + aliases)
             }
             sections.append(["SUBCOMMANDS:"] + entries)
-            sections.append(["  See '\(programName) help <subcommand>' for detailed help."])
+            let footer = "See '\(programName) help <subcommand>' for detailed help."
+            sections.append(TextWrapping.wrap(footer, width: width, firstPrefix: "  ", indent: 2))
         }
         return sections.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
@@ -79,8 +80,12 @@ public struct HelpRenderer: Sendable {
         guard let command = chain.last else { return [programName] }
         var atoms = [([programName] + chain.dropFirst().map(\.name)).joined(separator: " "), "[<options>]"]
         for constraint in chain.flatMap(\.constraints) {
+            // `(--volumes | --images | --home | --all)`, in pieces so that it can wrap.
             if case .atLeastOne(let keys) = constraint {
-                atoms.append("(" + keys.map(\.description).joined(separator: " | ") + ")")
+                for (offset, key) in keys.enumerated() {
+                    let piece = (offset == 0 ? "(" : "| ") + key.description
+                    atoms.append(offset == keys.count - 1 ? piece + ")" : piece)
+                }
             }
         }
         atoms += command.arguments.map(\.usage)
