@@ -105,6 +105,8 @@ import Testing
         #expect(MinoRun(["-version"]).stderr.contains("did you mean `--version`?"))
         #expect(MinoRun(["run", "-name=x"]).underlined?.text == "-name")
         #expect(!MinoRun(["run", "--zzzzzzzz"]).stderr.contains("did you mean"))
+        #expect(MinoRun(["claude"]).stderr.contains("= help: to run `claude` in a sandbox, write `mino run -- claude`"))
+        #expect(MinoRun(["cache", "zap"]).stderr.contains("= help: run `mino help cache` to list the subcommands"))
     }
 
     @Test func invalidValueListsTheAllowedValues() throws {

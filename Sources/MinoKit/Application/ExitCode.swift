@@ -29,5 +29,6 @@ public struct ExitCode: Hashable, Sendable, RawRepresentable, CustomStringConver
     /// 69 (`EX_UNAVAILABLE`): the command is not available in this build.
     public static let unavailable = ExitCode(69)
 
+    /// The status as a decimal number.
     public var description: String { String(rawValue) }
 }

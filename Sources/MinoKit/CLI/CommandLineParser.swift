@@ -199,6 +199,10 @@ struct ParseState {
             let help: String
             if let suggestion = Diagnostic.suggestion(for: token.text, in: names) {
                 help = "did you mean `\(suggestion)`?"
+            } else if chain.count == 1, current.subcommand(named: "run") != nil {
+                // `mino claude` most likely means "run claude in the sandbox".
+                let word = Diagnostic.shown(token.text)
+                help = "to run `\(word)` in a sandbox, write `\(parser.programName) run -- \(word)`"
             } else {
                 help = "run `\(helpCommand)` to list the subcommands"
             }
