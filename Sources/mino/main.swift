@@ -1,1 +1,4 @@
-print("mino")
+import Foundation
+import MinoKit
+
+exit(MinoApplication.run(.process()))

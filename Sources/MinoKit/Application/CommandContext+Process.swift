@@ -1,0 +1,32 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension CommandContext {
+    /// The context of the running process: its arguments, environment, working directory,
+    /// standard streams and terminal. Only `main.swift` calls this.
+    public static func process() -> CommandContext {
+        CommandContext(
+            arguments: Array(CommandLine.arguments.dropFirst()),
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath,
+            standardOutput: .fileDescriptor(STDOUT_FILENO),
+            standardError: .fileDescriptor(STDERR_FILENO),
+            standardInputIsTerminal: isatty(STDIN_FILENO) == 1,
+            standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1,
+            standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+            terminalWidth: terminalColumns(STDOUT_FILENO))
+    }
+
+    /// The column count a terminal reports, or `nil` when the descriptor is not a terminal.
+    private static func terminalColumns(_ descriptor: Int32) -> Int? {
+        var size = winsize()
+        let result = withUnsafeMutablePointer(to: &size) { ioctl(descriptor, UInt(TIOCGWINSZ), $0) }
+        guard result == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}

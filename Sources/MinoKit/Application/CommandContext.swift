@@ -1,0 +1,67 @@
+/// Everything a command may know about the process that runs it, injected so that tests can
+/// run the whole application without touching the real process.
+public struct CommandContext: Sendable {
+    /// The arguments after the program name.
+    public var arguments: [String]
+    /// The environment variables.
+    public var environment: [String: String]
+    /// The working directory, absolute.
+    public var currentDirectory: String
+    /// Standard output: help, version and command results.
+    public var standardOutput: OutputWriter
+    /// Standard error: diagnostics.
+    public var standardError: OutputWriter
+    /// Whether standard input is a terminal.
+    public var standardInputIsTerminal: Bool
+    /// Whether standard output is a terminal.
+    public var standardOutputIsTerminal: Bool
+    /// Whether standard error is a terminal (decides colour under `--color auto`).
+    public var standardErrorIsTerminal: Bool
+    /// The terminal's width in columns, if standard output is a terminal that reports one.
+    public var terminalWidth: Int?
+    /// The version printed by `--version`.
+    public var version: String
+
+    /// Creates a context; defaults describe a silent, non-interactive process.
+    public init(
+        arguments: [String],
+        environment: [String: String] = [:],
+        currentDirectory: String = "/",
+        standardOutput: OutputWriter = .discarding,
+        standardError: OutputWriter = .discarding,
+        standardInputIsTerminal: Bool = false,
+        standardOutputIsTerminal: Bool = false,
+        standardErrorIsTerminal: Bool = false,
+        terminalWidth: Int? = nil,
+        version: String = MinoVersion.current
+    ) {
+        self.arguments = arguments
+        self.environment = environment
+        self.currentDirectory = currentDirectory
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.standardInputIsTerminal = standardInputIsTerminal
+        self.standardOutputIsTerminal = standardOutputIsTerminal
+        self.standardErrorIsTerminal = standardErrorIsTerminal
+        self.terminalWidth = terminalWidth
+        self.version = version
+    }
+
+    /// The width help is wrapped to: `COLUMNS` when it is a positive number, else the
+    /// terminal's width, else 80.
+    public var helpWidth: Int {
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 {
+            return columns
+        }
+        if let terminalWidth, terminalWidth > 0 {
+            return terminalWidth
+        }
+        return 80
+    }
+}
+
+/// The version of this build of mino.
+public enum MinoVersion {
+    /// The version string printed by `mino --version`.
+    public static let current = "0.1.0"
+}

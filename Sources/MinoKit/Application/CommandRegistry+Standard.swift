@@ -1,0 +1,8 @@
+extension CommandRegistry {
+    /// The commands this build can run: one line per command, `(path, handler)`, e.g.
+    /// `(["config", "path"], ConfigPathCommand.run),`.
+    ///
+    /// Help (`--help`, `mino help …`) and `--version` are answered by the application itself
+    /// and need no entry here.
+    public static let standard = CommandRegistry([])
+}
