@@ -29,6 +29,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PolicyModel", "PolicyCompiler"], path: "Tests/TestSupport"),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"]),
         .testTarget(name: "PolicyCompilerTests", dependencies: ["PolicyCompiler", "TestSupport"]),
-        .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"]),
+        .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"], exclude: ["Snapshots"]),
     ]
 )

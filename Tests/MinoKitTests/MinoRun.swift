@@ -16,12 +16,13 @@ struct MinoRun {
         environment: [String: String] = [:],
         registry: CommandRegistry = CommandRegistry(),
         stderrIsTerminal: Bool = false,
-        width: Int? = 80
+        width: Int? = 80,
+        currentDirectory: String = "/work/project"
     ) {
         let out = OutputBuffer()
         let err = OutputBuffer()
         let context = CommandContext(
-            arguments: arguments, environment: environment, currentDirectory: "/work/project",
+            arguments: arguments, environment: environment, currentDirectory: currentDirectory,
             standardOutput: out.writer, standardError: err.writer, standardErrorIsTerminal: stderrIsTerminal,
             terminalWidth: width, version: MinoRun.testVersion)
         status = MinoApplication.run(context, registry: registry)

@@ -4,5 +4,9 @@ extension CommandRegistry {
     ///
     /// Help (`--help`, `mino help …`) and `--version` are answered by the application itself
     /// and need no entry here.
-    public static let standard = CommandRegistry([])
+    public static let standard = CommandRegistry([
+        (["config", "path"], ConfigPathCommand.run),
+        (["config", "show"], ConfigShowCommand.run),
+        (["policy", "check"], PolicyCheckCommand.run),
+    ])
 }

@@ -1,0 +1,54 @@
+import Foundation
+import PolicyCompiler
+import PolicyModel
+
+/// Reads config and policy files into `SourceFile`s, telling "missing" apart from "unreadable".
+enum ConfigFileReader {
+    enum Outcome {
+        case file(SourceFile)
+        case missing
+        case failed(Diagnostic)
+    }
+
+    /// Reads `path`; diagnostics show it as `displayPath`.
+    static func read(_ path: String, displayPath: String, origin: Origin? = nil) -> Outcome {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        if isDirectory.boolValue { return .failed(.configNotAFile(displayPath, at: origin)) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = String(cString: strerror(errno))
+            return .failed(.configFileUnreadable(displayPath, reason: reason.lowercased()))
+        }
+        return .file(SourceFile(path: displayPath, bytes: [UInt8](data)))
+    }
+
+    /// Reads and decodes the global config: a missing default file is an empty layer, a missing
+    /// file named with `--config`/`MINO_CONFIG` is an error (exit 66), an invalid one exit 65.
+    static func loadGlobal(_ locations: ConfigLocations) throws(CommandFailure) -> (ConfigLayer, [Diagnostic]) {
+        let display = locations.display(locations.globalConfigPath)
+        switch read(locations.globalConfigPath, displayPath: display, origin: locations.globalConfigOrigin) {
+        case .missing:
+            if locations.globalConfigOrigin != nil {
+                throw CommandFailure(
+                    exitCode: .noInput,
+                    diagnostics: [.configFileNotFound(display, at: locations.globalConfigOrigin, isGlobalConfig: true)])
+            }
+            return (ConfigLayer(kind: .global), [])
+        case .failed(let diagnostic):
+            throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
+        case .file(let source):
+            let (layer, diagnostics) = ConfigDecoder.decode(source, as: .global)
+            guard let layer, !diagnostics.contains(where: { $0.severity == .error }) else {
+                throw CommandFailure(exitCode: .dataError, diagnostics: diagnostics)
+            }
+            return (layer, diagnostics)
+        }
+    }
+}
+
+extension ConfigFileReader {
+    /// Whether something exists at `path` (a file, or a directory that will be reported).
+    static func isPresent(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path)
+    }
+}

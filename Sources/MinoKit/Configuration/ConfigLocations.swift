@@ -1,0 +1,115 @@
+import Foundation
+import PolicyModel
+
+/// Where mino's configuration lives for one invocation: the global config file (platform
+/// default, `-c/--config` or `MINO_CONFIG`) and the project's `.mino.toml`.
+struct ConfigLocations {
+    /// The project policy file name.
+    static let projectFileName = ".mino.toml"
+
+    /// The user's home directory, absolute.
+    let home: String
+    /// The working directory, absolute.
+    let currentDirectory: String
+    /// The global config file to load.
+    let globalConfigPath: String
+    /// Where `globalConfigPath` was chosen (`--config` or `$MINO_CONFIG`), `nil` for the
+    /// platform default.
+    let globalConfigOrigin: Origin?
+
+    init(parsed: ParsedCommand, context: CommandContext) {
+        let home = ConfigLocations.home(environment: context.environment)
+        self.home = home
+        self.currentDirectory = context.currentDirectory
+        if let explicit = parsed.value(.config), !explicit.value.isEmpty {
+            globalConfigPath = ConfigLocations.absolute(
+                ConfigLocations.expandingTilde(explicit.value, home: home), from: context.currentDirectory)
+            globalConfigOrigin = explicit.origin
+        } else {
+            globalConfigPath = ConfigLocations.defaultGlobalConfigPath(environment: context.environment, home: home)
+            globalConfigOrigin = nil
+        }
+    }
+
+    /// `$HOME`, or the password database's entry for this user, or `/`.
+    static func home(environment: [String: String]) -> String {
+        if let home = environment["HOME"], home.hasPrefix("/") { return normalised(home) }
+        if let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir {
+            return normalised(String(cString: directory))
+        }
+        return "/"
+    }
+
+    /// `$XDG_CONFIG_HOME/mino/config.toml` or `~/.config/mino/config.toml` on Linux,
+    /// `~/Library/Application Support/mino/config.toml` on macOS.
+    static func defaultGlobalConfigPath(environment: [String: String], home: String) -> String {
+        #if os(macOS)
+            return home + "/Library/Application Support/mino/config.toml"
+        #else
+            if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+                return normalised(xdg) + "/mino/config.toml"
+            }
+            return (home == "/" ? "" : home) + "/.config/mino/config.toml"
+        #endif
+    }
+
+    /// The nearest `.mino.toml` in `directory` or its ancestors, never looking above the home
+    /// directory: a file planted in `/tmp` or a shared parent cannot apply to a project. A
+    /// project outside the home directory only has its own directory searched.
+    func discoverProjectConfig(from directory: String) -> String? {
+        var current = ConfigLocations.normalised(directory)
+        let insideHome = ConfigLocations.isInside(current, home)
+        while true {
+            let candidate = (current == "/" ? "" : current) + "/" + ConfigLocations.projectFileName
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+            guard insideHome, current != home, current != "/" else { return nil }
+            current = ConfigLocations.parent(of: current)
+        }
+    }
+
+    /// A path as shown to the user: relative to the working directory when inside it.
+    func display(_ path: String) -> String {
+        let base = currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/"
+        if path.hasPrefix(base), path.count > base.count { return String(path.dropFirst(base.count)) }
+        return path
+    }
+
+    // MARK: - Path helpers
+
+    static func expandingTilde(_ path: String, home: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+
+    static func absolute(_ path: String, from directory: String) -> String {
+        normalised(path.hasPrefix("/") ? path : directory + "/" + path)
+    }
+
+    /// Removes `.`, empty components and `..` lexically (no symlink resolution).
+    static func normalised(_ path: String) -> String {
+        var parts = [Substring]()
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// Whether `path` is `directory` or lies below it.
+    static func isInside(_ path: String, _ directory: String) -> Bool {
+        directory == "/" || path == directory || path.hasPrefix(directory + "/")
+    }
+}

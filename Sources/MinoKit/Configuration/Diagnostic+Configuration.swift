@@ -1,0 +1,32 @@
+import PolicyModel
+
+/// Messages about finding and reading configuration files.
+extension Diagnostic {
+    static func configFileNotFound(_ path: String, at origin: Origin?, isGlobalConfig: Bool) -> Diagnostic {
+        .error(
+            "config.file-not-found", "config file `\(path)` does not exist", at: origin,
+            help: isGlobalConfig ? "check the path, or create it with `mino config init`" : "check the path")
+    }
+
+    static func configFileUnreadable(_ path: String, reason: String) -> Diagnostic {
+        .error("config.file-unreadable", "cannot read `\(path)`: \(reason)", help: "check the file's permissions")
+    }
+
+    static func configNotAFile(_ path: String, at origin: Origin?) -> Diagnostic {
+        .error("config.not-a-file", "`\(path)` is a directory, not a config file", at: origin)
+    }
+
+    static func policyNoFiles(global: String) -> Diagnostic {
+        .error(
+            "policy.no-files",
+            "no policy files to check: no global config at `\(global)` and no .mino.toml in this project",
+            help: "name the files to check: `mino policy check FILE...`")
+    }
+
+    static func projectConfigNotMerged(_ path: String) -> Diagnostic {
+        .warning(
+            "config.project-not-merged",
+            "the project config `\(path)` is not merged: this build has no trust gate for project files yet",
+            help: "`mino policy check` validates it; pass --no-local to silence this warning")
+    }
+}
