@@ -16,13 +16,14 @@ let package = Package(
     ],
     targets: [
         // The IR and the diagnostics every phase reports with. Foundation only.
-        .target(name: "PolicyModel"),
+        .target(name: "PolicyModel", exclude: ["README.md"]),
         // TOML front end, config schema, merge, validation, trust decisions. Pure.
-        .target(name: "PolicyCompiler", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyCompiler", dependencies: ["PolicyModel"], exclude: ["README.md"]),
         // Pure renderers from SandboxPolicy + HostFacts to artifacts. Never imports PolicyCompiler.
-        .target(name: "Backends", dependencies: ["PolicyModel"]),
+        .target(name: "Backends", dependencies: ["PolicyModel"], exclude: ["README.md"]),
         // CLI parser, commands and the executor: the only layer that does I/O.
-        .target(name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"]),
+        .target(
+            name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"], exclude: ["README.md"]),
         .executableTarget(name: "mino", dependencies: ["MinoKit"]),
         .executableTarget(name: "toml-decoder", dependencies: ["PolicyCompiler"]),
 
