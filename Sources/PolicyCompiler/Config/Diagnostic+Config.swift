@@ -14,13 +14,14 @@ extension Diagnostic {
         -> Diagnostic
     {
         .error(
-            "policy.wrong-type", "`\(path)` must be \(expected.phrase), found \(article(found)) \(found)", at: origin,
+            "policy.wrong-type", "`\(path)` must be \(expected.phrase), found \(englishArticle(found)) \(found)",
+            at: origin,
             help: "for example: \(example(path, expected))")
     }
 
     static func policyExpectedTable(_ path: String, found: String, at origin: Origin) -> Diagnostic {
         .error(
-            "policy.wrong-type", "`\(path)` must be a table, found \(article(found)) \(found)", at: origin,
+            "policy.wrong-type", "`\(path)` must be a table, found \(englishArticle(found)) \(found)", at: origin,
             help: "write it as a section: `[\(path)]`")
     }
 
@@ -63,11 +64,6 @@ extension Diagnostic {
         .error(
             "policy.invalid-version", "`version = \(version)` is not a valid schema version", at: origin,
             help: "write `version = \(ConfigSchema.currentVersion)`")
-    }
-
-    private static func article(_ word: String) -> String {
-        guard let first = word.first else { return "a" }
-        return "aeiou".contains(first) ? "an" : "a"
     }
 
     private static func example(_ path: String, _ type: ConfigValueType) -> String {

@@ -168,7 +168,7 @@ extension Diagnostic {
 
     static func tomlNotATable(_ path: String, type: String, at origin: Origin, previous: Origin) -> Diagnostic {
         .error(
-            "toml.not-a-table", "`\(path)` is \(article(type)) \(type), not a table", at: origin,
+            "toml.not-a-table", "`\(path)` is \(englishArticle(type)) \(type), not a table", at: origin,
             labels: [Diagnostic.Label("`\(path)` is defined here", at: previous)],
             help: "rename one of the keys so they do not clash")
     }
@@ -187,10 +187,6 @@ extension Diagnostic {
             help: "use `[\(path)]` for a table, or rename the array")
     }
 
-    private static func article(_ word: String) -> String {
-        guard let first = word.first else { return "a" }
-        return "aeiou".contains(first) ? "an" : "a"
-    }
 }
 
 /// Messages of the format-preserving editor.
