@@ -59,7 +59,7 @@ import Testing
             underlined: "\"$(curl x):443\""),
         .init(
             input: "[container]\nlayers = [1️⃣2]\n", code: "policy.wrong-type",
-            message: "`container.layers` must be an array of strings, found an array holding a integer",
+            message: "`container.layers` must be an array of strings, found an array holding an integer",
             help: "for example: `layers = [\"a\", \"b\"]`", underlined: "2"),
         .init(
             input: "[container.env]\n1️⃣\"BAD NAME\" = \"x\"\n", code: "policy.invalid-value",

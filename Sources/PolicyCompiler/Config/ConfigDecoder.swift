@@ -118,7 +118,7 @@ private struct DecoderState {
                 guard let text = element.stringValue else {
                     diagnostics.append(
                         .policyWrongType(
-                            key.name, expected: .strings, found: "array holding a \(element.typeName)",
+                            key.name, expected: .strings, found: "array holding \(englishArticle(element.typeName)) \(element.typeName)",
                             at: origin(element.span)))
                     return
                 }
