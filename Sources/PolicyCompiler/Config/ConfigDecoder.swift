@@ -118,7 +118,8 @@ private struct DecoderState {
                 guard let text = element.stringValue else {
                     diagnostics.append(
                         .policyWrongType(
-                            key.name, expected: .strings, found: "array holding \(englishArticle(element.typeName)) \(element.typeName)",
+                            key.name, expected: .strings,
+                            found: "array holding \(englishArticle(element.typeName)) \(element.typeName)",
                             at: origin(element.span)))
                     return
                 }
