@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PolicyModel", "PolicyCompiler"], path: "Tests/TestSupport"),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"]),
         .testTarget(name: "PolicyCompilerTests", dependencies: ["PolicyCompiler", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"], exclude: ["Snapshots"]),
     ]
 )
