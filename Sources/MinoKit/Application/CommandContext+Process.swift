@@ -16,6 +16,7 @@ extension CommandContext {
             currentDirectory: FileManager.default.currentDirectoryPath,
             standardOutput: .fileDescriptor(STDOUT_FILENO),
             standardError: .fileDescriptor(STDERR_FILENO),
+            standardInput: .standardInput,
             standardInputIsTerminal: isatty(STDIN_FILENO) == 1,
             standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1,
             standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,

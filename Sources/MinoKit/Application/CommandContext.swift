@@ -11,6 +11,8 @@ public struct CommandContext: Sendable {
     public var standardOutput: OutputWriter
     /// Standard error: diagnostics.
     public var standardError: OutputWriter
+    /// Standard input, line by line, for prompts.
+    public var standardInput: InputReader
     /// Whether standard input is a terminal.
     public var standardInputIsTerminal: Bool
     /// Whether standard output is a terminal.
@@ -29,6 +31,7 @@ public struct CommandContext: Sendable {
         currentDirectory: String = "/",
         standardOutput: OutputWriter = .discarding,
         standardError: OutputWriter = .discarding,
+        standardInput: InputReader = .empty,
         standardInputIsTerminal: Bool = false,
         standardOutputIsTerminal: Bool = false,
         standardErrorIsTerminal: Bool = false,
@@ -40,11 +43,26 @@ public struct CommandContext: Sendable {
         self.currentDirectory = currentDirectory
         self.standardOutput = standardOutput
         self.standardError = standardError
+        self.standardInput = standardInput
         self.standardInputIsTerminal = standardInputIsTerminal
         self.standardOutputIsTerminal = standardOutputIsTerminal
         self.standardErrorIsTerminal = standardErrorIsTerminal
         self.terminalWidth = terminalWidth
         self.version = version
+    }
+
+    /// Variables whose presence (any value) marks a CI run.
+    static let continuousIntegrationVariables = [
+        "CI", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL", "BUILDKITE", "TEAMCITY_VERSION",
+        "TF_BUILD",
+    ]
+
+    /// Whether mino may ask questions: standard input and output are terminals and no CI
+    /// variable is set. Non-interactive runs take documented defaults and never approve
+    /// anything on the user's behalf.
+    public var isInteractive: Bool {
+        standardInputIsTerminal && standardOutputIsTerminal
+            && !Self.continuousIntegrationVariables.contains { environment[$0] != nil }
     }
 
     /// The width help is wrapped to: `COLUMNS` when it is a positive number, else the

@@ -6,7 +6,7 @@ public enum ConfigDecoder {
     /// The layer and every diagnostic found. The layer holds the settings that decoded
     /// cleanly; callers must not use it when any diagnostic is an error.
     public static func decode(_ document: TOMLDocument, as kind: ConfigSourceKind) -> (ConfigLayer, [Diagnostic]) {
-        var state = DecoderState(document: document)
+        var state = DecoderState(document: document, kind: kind)
         var layer = ConfigLayer(kind: kind, source: document.source)
         for entry in document.root.entries {
             if entry.key.name == "version" {
@@ -33,14 +33,22 @@ public enum ConfigDecoder {
 
 private struct DecoderState {
     let document: TOMLDocument
+    let kind: ConfigSourceKind
     var settings: [String: ConfigSetting] = [:]
     var diagnostics: [Diagnostic] = []
 
-    init(document: TOMLDocument) {
+    init(document: TOMLDocument, kind: ConfigSourceKind) {
         self.document = document
+        self.kind = kind
     }
 
-    func origin(_ span: SourceSpan) -> Origin { document.origin(span) }
+    /// File spans, or preset spans for built-in presets (shown as `preset dev`).
+    func origin(_ span: SourceSpan) -> Origin {
+        if case .preset(let name) = kind {
+            return .preset(name: name, location: FileSpan(file: document.source, span: span))
+        }
+        return document.origin(span)
+    }
 
     mutating func decodeVersion(_ value: TOMLValue) -> Int64? {
         guard let version = value.integerValue else {
@@ -89,38 +97,25 @@ private struct DecoderState {
     mutating func decodeValue(_ value: TOMLValue, key: ConfigKey) {
         let decoded: ConfigValue
         var elementOrigins = [Origin]()
+        var memberOrigins = [String: Origin]()
         switch key.type {
         case .boolean:
             guard let flag = value.booleanValue else { return wrongType(key, value) }
             decoded = .boolean(flag)
-        case .string:
+        case .string, .choice:
             guard let text = value.stringValue else { return wrongType(key, value) }
             decoded = .string(text)
-        case .choice(let choices):
-            guard let text = value.stringValue else { return wrongType(key, value) }
-            guard choices.contains(text) else {
-                diagnostics.append(
-                    .policyInvalidChoice(key.name, value: text, choices: choices, at: origin(value.span)))
-                return
-            }
-            decoded = .string(text)
-        case .integer(let range):
+        case .integer:
             guard let number = value.integerValue else { return wrongType(key, value) }
-            guard range.contains(number) else {
-                diagnostics.append(.policyOutOfRange(key.name, value: number, range: range, at: origin(value.span)))
-                return
-            }
             decoded = .integer(number)
         case .strings:
             guard let elements = value.arrayValue else { return wrongType(key, value) }
             var strings = [String]()
             for element in elements {
                 guard let text = element.stringValue else {
+                    let found = "array holding \(englishArticle(element.typeName)) \(element.typeName)"
                     diagnostics.append(
-                        .policyWrongType(
-                            key.name, expected: .strings,
-                            found: "array holding \(englishArticle(element.typeName)) \(element.typeName)",
-                            at: origin(element.span)))
+                        .policyWrongType(key.name, expected: .strings, found: found, at: origin(element.span)))
                     return
                 }
                 strings.append(text)
@@ -139,90 +134,19 @@ private struct DecoderState {
                     return
                 }
                 members[entry.key.name] = text
-                elementOrigins.append(origin(entry.key.span))
+                memberOrigins[entry.key.name] = origin(entry.key.span)
             }
             decoded = .table(members)
         }
-        let before = diagnostics.count
-        check(decoded, key: key, value: value)
-        guard diagnostics.count == before else { return }
-        settings[key.name] = ConfigSetting(
-            key: key, value: decoded, origin: origin(value.span), elementOrigins: elementOrigins)
-    }
-
-    /// The key's constraint, element by element, with each error at the element's span.
-    mutating func check(_ decoded: ConfigValue, key: ConfigKey, value: TOMLValue) {
-        let elementSpans: [SourceSpan] =
-            value.arrayValue?.map(\.span) ?? value.tableValue?.entries.map(\.key.span) ?? [value.span]
-        func each(_ body: (String) -> (reason: String, help: String)?) {
-            let texts: [String]
-            switch decoded {
-            case .strings(let values): texts = values
-            case .table: texts = value.tableValue?.entries.map(\.key.name) ?? []
-            case .string(let text): texts = [text]
-            default: texts = []
-            }
-            for (index, text) in texts.enumerated() {
-                if let problem = body(text) {
-                    let span = index < elementSpans.count ? elementSpans[index] : value.span
-                    diagnostics.append(
-                        .policyInvalidElement(
-                            key.name, value: text, reason: problem.reason, help: problem.help, at: origin(span)))
-                }
-            }
-        }
-        switch key.constraint {
-        case .none:
+        let setting = ConfigSetting(
+            key: key, value: decoded, origin: origin(value.span), elementOrigins: elementOrigins,
+            memberOrigins: memberOrigins)
+        let problems = ConfigValidation.check(setting)
+        guard problems.isEmpty else {
+            diagnostics += problems
             return
-        case .networkRules:
-            guard case .strings(let rules) = decoded else { return }
-            for (index, rule) in rules.enumerated() {
-                if case .failure(let failure) = NetworkRuleSyntax.parse(rule) {
-                    let span = index < elementSpans.count ? elementSpans[index] : value.span
-                    diagnostics.append(.policyInvalidNetworkRule(failure.message, at: origin(span)))
-                }
-            }
-        case .absolutePaths:
-            each { path in
-                path.hasPrefix("/") && !path.contains("\0") && !path.contains("\n")
-                    ? nil : ("is not an absolute path", "write paths starting with `/`")
-            }
-        case .homeRelativePaths:
-            each { path in
-                let parts = path.split(separator: "/")
-                if path.isEmpty || path.hasPrefix("/") || path.hasPrefix("~") || parts.contains("..")
-                    || path.contains("\0") || path.contains("\n")
-                {
-                    return (
-                        "is not a path inside the home directory",
-                        "write it relative to the home directory, e.g. `.config/nvim`"
-                    )
-                }
-                return nil
-            }
-        case .environmentNames, .environmentNameList:
-            each { name in
-                EnvironmentName.isValid(name)
-                    ? nil
-                    : (
-                        "is not a valid environment variable name",
-                        "use letters, digits and `_`, not starting with a digit"
-                    )
-            }
-        case .userName:
-            each { name in
-                (1...32).contains(name.utf8.count)
-                    && name.utf8.allSatisfy { TOMLLexer.isBareKeyByte($0) } && !name.hasPrefix("-")
-                    ? nil
-                    : ("is not a valid user name", "use 1-32 characters from A-Z a-z 0-9 _ and -, not starting with -")
-            }
-        case .layerNames:
-            each { name in
-                LayerName.isValid(name)
-                    ? nil
-                    : ("is not a valid layer name", "use lowercase letters, digits, `_` and `-`, not starting with `-`")
-            }
         }
+        settings[key.name] = setting
     }
 }
 

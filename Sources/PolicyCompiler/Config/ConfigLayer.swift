@@ -35,15 +35,32 @@ public struct ConfigSetting: Sendable {
     public let value: ConfigValue
     /// Where the value was written (the key's value span, a flag, a variable…).
     public let origin: Origin
-    /// For arrays and tables: where each element or member was written, in order.
+    /// For arrays: where each element was written, index by index.
     public let elementOrigins: [Origin]
+    /// For tables: where each member's key was written.
+    public let memberOrigins: [String: Origin]
 
     /// Creates a setting.
-    public init(key: ConfigKey, value: ConfigValue, origin: Origin, elementOrigins: [Origin] = []) {
+    public init(
+        key: ConfigKey, value: ConfigValue, origin: Origin, elementOrigins: [Origin] = [],
+        memberOrigins: [String: Origin] = [:]
+    ) {
         self.key = key
         self.value = value
         self.origin = origin
         self.elementOrigins = elementOrigins
+        self.memberOrigins = memberOrigins
+    }
+
+    /// Where element `index` of an array value was written (the whole value's origin when
+    /// unknown).
+    public func origin(ofElement index: Int) -> Origin {
+        index < elementOrigins.count ? elementOrigins[index] : origin
+    }
+
+    /// Where member `name` of a table value was written.
+    public func origin(ofMember name: String) -> Origin {
+        memberOrigins[name] ?? origin
     }
 }
 

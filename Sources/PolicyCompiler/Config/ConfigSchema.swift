@@ -73,7 +73,7 @@ public enum ConfigSchema {
             "mount the container's root filesystem read-only"),
         // [credentials.*]
         ConfigKey(
-            "credentials.aws.enabled", .boolean, default: .boolean(false), trust: .widening,
+            "credentials.aws.enabled", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(false)),
             "inject short-lived AWS credentials"),
         ConfigKey(
             "credentials.aws.session_duration_secs", .integer(900...43200), default: .integer(3600),
@@ -87,19 +87,19 @@ public enum ConfigSchema {
             "credentials.aws.session_policy", .string, default: nil, trust: .widening,
             "inline JSON or a file narrowing the assumed role"),
         ConfigKey(
-            "credentials.gcp.enabled", .boolean, default: .boolean(false), trust: .widening,
+            "credentials.gcp.enabled", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(false)),
             "inject a short-lived GCP access token"),
         ConfigKey("credentials.gcp.project", .string, default: nil, trust: .widening, "GCP project"),
         ConfigKey(
             "credentials.gcp.service_account", .string, default: nil, trust: .widening,
             "service account to impersonate"),
         ConfigKey(
-            "credentials.azure.enabled", .boolean, default: .boolean(false), trust: .widening,
+            "credentials.azure.enabled", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(false)),
             "inject a short-lived Azure access token"),
         ConfigKey("credentials.azure.subscription", .string, default: nil, trust: .widening, "Azure subscription"),
         ConfigKey("credentials.azure.tenant", .string, default: nil, trust: .widening, "Azure tenant"),
         ConfigKey(
-            "credentials.github.enabled", .boolean, default: .boolean(true), trust: .widening,
+            "credentials.github.enabled", .boolean, default: .boolean(true), trust: .strictWhen(.boolean(false)),
             "inject the GitHub token"),
         ConfigKey(
             "credentials.github.host", .string, default: .string("github.com"), trust: .widening,

@@ -21,7 +21,7 @@ public struct EffectiveConfig: Sendable {
                 {
                     merged[name] = ConfigSetting(
                         key: setting.key, value: .table(base.merging(upper) { $1 }), origin: setting.origin,
-                        elementOrigins: lower.elementOrigins + setting.elementOrigins)
+                        memberOrigins: lower.memberOrigins.merging(setting.memberOrigins) { $1 })
                 } else {
                     merged[name] = setting
                 }

@@ -1,0 +1,67 @@
+import PolicyCompiler
+import PolicyModel
+
+/// `mino policy explain KEY`: the effective value of one setting and every layer that set it,
+/// lowest precedence first, with where each value was written.
+enum ExplainReport {
+    /// The report, or a diagnostic for an unknown key (with a suggestion).
+    static func render(key name: String, config: EffectiveConfig, keyOrigin: Origin?) throws(CommandFailure) -> String {
+        guard let key = ConfigSchema.key(named: name) else {
+            throw CommandFailure(
+                exitCode: .usageError,
+                diagnostics: [
+                    .error(
+                        "policy.unknown-key", "unknown key `\(name)`", at: keyOrigin,
+                        help: NameSuggestion.closest(to: name, in: ConfigSchema.keys.map(\.name)).map {
+                            "did you mean `\($0)`?"
+                        }
+                            ?? "keys look like `container.network`; `mino config show` lists them all")
+                ])
+        }
+        var text = "\(key.name) = \(config.value(key.name)?.tomlText ?? "(not set)")\n"
+        text += "  \(key.summary)\n"
+        let history = config.history(key.name)
+        if history.isEmpty {
+            text += "  no layer sets it\n"
+        }
+        for (index, entry) in history.enumerated() {
+            let marker = index == history.count - 1 ? "effective" : "overridden"
+            text += "  \(pad(entry.layer.description, 18)) \(pad(entry.setting.value.tomlText, 28)) "
+            text += "\(Provenance.describe(entry.setting.origin))  (\(marker))\n"
+        }
+        if NetworkResolution.keysForExplain.contains(key.name) {
+            do {
+                let network = try NetworkResolution.resolve(config)
+                var line = "  the network resolves to `\(network.mode.value.rawValue)`"
+                if network.mode.value == .allowlist { line += " with \(network.rules.count) rule(s)" }
+                text += line + ", decided by \(Provenance.describe(network.mode.origin))\n"
+            } catch {
+                text += "  the network settings conflict: \(error.diagnostics.first?.message ?? "")\n"
+            }
+        }
+        return text
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// How origins are named in plan comments and reports: `from .mino.toml:7`, `preset dev`,
+/// `--network-allow`, `$MINO_LAYERS`, `built-in default`.
+enum Provenance {
+    static func describe(_ origin: Origin) -> String {
+        switch origin {
+        case .builtin:
+            return "built-in default"
+        case .preset(let name, let location):
+            return location.map { "preset \(name) (\($0.file.path):\($0.start.line))" } ?? "preset \(name)"
+        case .file(let location):
+            return "from \(location.file.path):\(location.start.line)"
+        case .argument:
+            return origin.summary
+        case .environment(let variable):
+            return "$\(variable)"
+        }
+    }
+}

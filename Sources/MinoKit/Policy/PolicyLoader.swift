@@ -1,0 +1,147 @@
+import Foundation
+import PolicyCompiler
+import PolicyModel
+
+/// Loads every configuration source of a `run`/`plan` invocation, in the documented order
+/// (built-in defaults < global config < project `.mino.toml` < `MINO_LAYERS` < flags), with
+/// the project file passed through the trust gate.
+struct PolicyLoader {
+    /// What was loaded.
+    struct Loaded {
+        /// The merged configuration the compiler reads.
+        let config: EffectiveConfig
+        /// Warnings found while loading (trust, deprecations…).
+        let warnings: [Diagnostic]
+        /// The project file, if one was found.
+        let projectFile: String?
+    }
+
+    let parsed: ParsedCommand
+    let context: CommandContext
+    let locations: ConfigLocations
+
+    init(parsed: ParsedCommand, context: CommandContext) {
+        self.parsed = parsed
+        self.context = context
+        self.locations = ConfigLocations(parsed: parsed, context: context)
+    }
+
+    /// Loads the layers for a run whose project directory is `projectDirectory`; `flags` is the
+    /// command-line layer of commands that take run options (`run`, `plan`).
+    func load(projectDirectory: String, flags: ConfigLayer = ConfigLayer(kind: .commandLine)) throws(CommandFailure)
+        -> Loaded
+    {
+        let (global, globalWarnings) = try ConfigFileReader.loadGlobal(locations)
+        let (environmentLayer, environmentProblems) = RunInvocation.environmentLayer(context.environment)
+        if !environmentProblems.isEmpty {
+            throw CommandFailure(exitCode: .dataError, diagnostics: environmentProblems)
+        }
+        var warnings = globalWarnings
+        let userLayers = [ConfigLayer.defaults, global, environmentLayer, flags]
+        var project: ConfigLayer?
+        var projectFile: String?
+        if !parsed.flag(.noLocal), let path = locations.discoverProjectConfig(from: projectDirectory) {
+            projectFile = path
+            let display = locations.display(path)
+            switch ConfigFileReader.read(path, displayPath: display) {
+            case .missing:
+                break
+            case .failed(let diagnostic):
+                throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
+            case .file(let source):
+                let (layer, diagnostics) = ConfigDecoder.decode(source, as: .project)
+                guard let layer, !diagnostics.contains(where: { $0.severity == .error }) else {
+                    throw CommandFailure(exitCode: .dataError, diagnostics: diagnostics)
+                }
+                warnings += diagnostics
+                let (applied, trustWarnings) = try gate(
+                    layer, source: source, canonicalPath: canonical(path), userLayers: userLayers)
+                project = applied
+                warnings += trustWarnings
+            }
+        }
+        let layers = [ConfigLayer.defaults, global] + (project.map { [$0] } ?? []) + [environmentLayer, flags]
+        return Loaded(config: EffectiveConfig(layers: layers), warnings: warnings, projectFile: projectFile)
+    }
+
+    /// Applies the trust gate: the whole file when approved (trust store, `--trust-local`, or a
+    /// yes at the prompt), otherwise only its narrowing settings, with a warning per held-back key.
+    private func gate(
+        _ layer: ConfigLayer, source: SourceFile, canonicalPath: String, userLayers: [ConfigLayer]
+    ) throws(CommandFailure) -> (ConfigLayer, [Diagnostic]) {
+        let evaluation = TrustGate.evaluate(project: layer, userLayers: userLayers)
+        guard !evaluation.widening.isEmpty else { return (layer, []) }
+        let hash = SHA256.hash(source.bytes).hex
+        let state = StateDirectory(environment: context.environment)
+        let store = TrustStore(state: state)
+        let (_, storeWarning) = store.load()
+        var warnings = storeWarning.map { [$0] } ?? []
+        if store.isApproved(canonicalPath, sha256: hash) {
+            return (layer, warnings)
+        }
+        let keys = evaluation.widening.map(\.setting.key.name)
+        if let trust = parsed.flagSetting(.trustLocal), trust.isOn {
+            warnings.append(.trustLocalApplied(keys: keys, file: source.path, at: trust.origin))
+            return (layer, warnings)
+        }
+        if context.isInteractive, askApproval(evaluation, file: source.path, hash: hash) {
+            do {
+                try state.ensure()
+                try store.approve(canonicalPath, sha256: hash, at: Date())
+            } catch {
+                throw CommandFailure(
+                    exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
+            }
+            return (layer, warnings)
+        }
+        for widening in evaluation.widening {
+            warnings.append(
+                .trustWideningIgnored(widening.setting.key.name, file: source.path, at: widening.setting.origin))
+        }
+        return (evaluation.narrowing, warnings)
+    }
+
+    /// Shows the effective difference and asks once; anything but `y`/`yes` declines.
+    private func askApproval(_ evaluation: TrustGate.Evaluation, file: String, hash: String) -> Bool {
+        var text = "\nThe project config \(file) widens your sandbox policy:\n"
+        let width = evaluation.widening.map(\.setting.key.name.count).max() ?? 0
+        for widening in evaluation.widening {
+            let name = widening.setting.key.name
+            let yours = widening.userValue.map(\.tomlText) ?? "not set"
+            text += "  \(name)\(String(repeating: " ", count: width - name.count))  \(widening.setting.value.tomlText)"
+            text += "  (yours: \(yours))\n"
+        }
+        text += "Approve this exact file (sha256 \(hash.prefix(12))…)? It stays approved until it changes. [y/N] "
+        context.standardError.write(text)
+        let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
+    private func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+}
+
+extension Diagnostic {
+    static func trustWideningIgnored(_ key: String, file: String, at origin: Origin) -> Diagnostic {
+        .warning(
+            "trust.widening-ignored",
+            "`\(key)` in the unapproved project config `\(file)` would widen your policy; ignored",
+            at: origin,
+            help: "review the file, then approve it by running mino in a terminal, or pass --trust-local for this run")
+    }
+
+    static func trustLocalApplied(keys: [String], file: String, at origin: Origin) -> Diagnostic {
+        .warning(
+            "trust.trust-local",
+            "applying " + keys.map { "`\($0)`" }.joined(separator: ", ")
+                + " from the unapproved project config `\(file)` because of --trust-local",
+            at: origin, help: "these settings widen your sandbox policy; approve the file to stop this warning")
+    }
+
+    static func trustStoreUnwritable(_ path: String, reason: String) -> Diagnostic {
+        .error(
+            "trust.store-unwritable", "cannot record the approval in `\(path)`: \(reason)",
+            help: "check the permissions of the state directory")
+    }
+}

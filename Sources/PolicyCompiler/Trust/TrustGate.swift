@@ -1,0 +1,111 @@
+import PolicyModel
+
+/// Decides which settings of a project's `.mino.toml` may apply without the user's approval.
+///
+/// A repository is untrusted input: its policy file may only narrow the user's own policy
+/// (built-in defaults, global config, environment and flags). Each project setting is compared
+/// with the user's effective value:
+/// - equal values and harmless keys apply;
+/// - `strictWhen` keys apply only at their strict value (`audit_log = true`, `network = "none"`);
+/// - limits apply when at or below the user's (0 means unlimited);
+/// - the network keys are judged together: they apply when the resulting network is at least
+///   as closed as the user's (none < allowlist ⊂ user's allowlist < bridge < host);
+/// - everything else widens (allowed hosts, volumes, environment, credentials options, images,
+///   layers, runtime, sensitive-path allowances) and is held back until that exact file content
+///   is approved.
+public enum TrustGate {
+    /// A project setting held back.
+    public struct Widening: Sendable {
+        /// The project's setting (value and span).
+        public let setting: ConfigSetting
+        /// The user's effective value it would replace, if any.
+        public let userValue: ConfigValue?
+    }
+
+    /// The outcome for one project file.
+    public struct Evaluation: Sendable {
+        /// The settings that apply without approval, as a layer.
+        public let narrowing: ConfigLayer
+        /// The settings held back until approval, in schema order.
+        public let widening: [Widening]
+    }
+
+    /// Evaluates `project` against the user's layers (every layer but the project's, in
+    /// precedence order).
+    public static func evaluate(
+        project: ConfigLayer, userLayers: [ConfigLayer], presets: [String: ConfigLayer] = BuiltinPresets.layers
+    ) -> Evaluation {
+        let user = EffectiveConfig(layers: userLayers)
+        var applied = [String: ConfigSetting]()
+        var widening = [Widening]()
+        let networkNarrows = networkIsNarrowing(project: project, userLayers: userLayers, presets: presets)
+        for key in ConfigSchema.keys {
+            guard let setting = project[key.name] else { continue }
+            let userValue = user.value(key.name)
+            let narrows: Bool
+            if NetworkResolution.keys.contains(key.name) {
+                narrows = networkNarrows
+            } else if setting.value == userValue {
+                narrows = true
+            } else {
+                switch key.trust {
+                case .harmless:
+                    narrows = true
+                case .widening:
+                    narrows = false
+                case .strictWhen(let strict):
+                    narrows = setting.value == strict
+                case .lowerIsStricter:
+                    narrows = isLowerOrEqual(setting.value, than: userValue)
+                }
+            }
+            if narrows {
+                applied[key.name] = setting
+            } else {
+                widening.append(Widening(setting: setting, userValue: userValue))
+            }
+        }
+        let layer = ConfigLayer(kind: .project, source: project.source, version: project.version, settings: applied)
+        return Evaluation(narrowing: layer, widening: widening)
+    }
+
+    /// For limits where 0 means "no limit".
+    static func isLowerOrEqual(_ value: ConfigValue, than user: ConfigValue?) -> Bool {
+        guard case .integer(let mine) = value, case .integer(let theirs)? = user else { return false }
+        if theirs == 0 { return true }
+        if mine == 0 { return false }
+        return mine <= theirs
+    }
+
+    /// Whether the project's network keys leave the network at most as open as the user's.
+    static func networkIsNarrowing(
+        project: ConfigLayer, userLayers: [ConfigLayer], presets: [String: ConfigLayer]
+    ) -> Bool {
+        guard NetworkResolution.keys.contains(where: { project[$0] != nil }) else { return true }
+        guard let mine = try? NetworkResolution.resolve(EffectiveConfig(layers: userLayers), presets: presets) else {
+            return false
+        }
+        // The project sits above the global config and below environment and flags.
+        var combinedLayers = userLayers
+        let index =
+            combinedLayers.firstIndex { $0.kind == .environment || $0.kind == .commandLine } ?? combinedLayers.count
+        combinedLayers.insert(project, at: index)
+        guard let combined = try? NetworkResolution.resolve(EffectiveConfig(layers: combinedLayers), presets: presets)
+        else {
+            // A conflicting project network is an error the compiler will report; it opens nothing.
+            return true
+        }
+        func rank(_ mode: NetworkPolicy.Mode) -> Int {
+            switch mode {
+            case .none: return 0
+            case .allowlist: return 1
+            case .bridge: return 2
+            case .host: return 3
+            }
+        }
+        let (before, after) = (rank(mine.mode.value), rank(combined.mode.value))
+        if after != before { return after < before }
+        guard combined.mode.value == .allowlist else { return true }
+        return Set(combined.rules).isSubset(of: Set(mine.rules))
+    }
+}
