@@ -1,3 +1,4 @@
+import Foundation
 import PolicyModel
 import Testing
 
@@ -17,13 +18,20 @@ struct MinoRun {
         registry: CommandRegistry = CommandRegistry(),
         stderrIsTerminal: Bool = false,
         width: Int? = 80,
-        currentDirectory: String = "/work/project"
+        currentDirectory: String = "/work/project",
+        interactiveInput: [String]? = nil
     ) {
         let out = OutputBuffer()
         let err = OutputBuffer()
         let context = CommandContext(
             arguments: arguments, environment: environment, currentDirectory: currentDirectory,
-            standardOutput: out.writer, standardError: err.writer, standardErrorIsTerminal: stderrIsTerminal,
+            standardOutput: out.writer, standardError: err.writer,
+            standardInput: interactiveInput.map { lines in
+                let queue = LineQueue(lines)
+                return InputReader { queue.next() }
+            } ?? .empty,
+            standardInputIsTerminal: interactiveInput != nil, standardOutputIsTerminal: interactiveInput != nil,
+            standardErrorIsTerminal: stderrIsTerminal,
             terminalWidth: width, version: MinoRun.testVersion)
         status = MinoApplication.run(context, registry: registry)
         stdout = out.text
@@ -52,6 +60,18 @@ struct MinoRun {
             return nil
         }
         return String(stderr[stderr.index(after: open)..<close])
+    }
+}
+
+/// Canned answers for prompts, handed out one line at a time.
+final class LineQueue: @unchecked Sendable {
+    private var lines: [String]
+    private let lock = NSLock()
+
+    init(_ lines: [String]) { self.lines = lines }
+
+    func next() -> String? {
+        lock.withLock { lines.isEmpty ? nil : lines.removeFirst() }
     }
 }
 

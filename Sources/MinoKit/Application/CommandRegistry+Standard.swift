@@ -8,5 +8,6 @@ extension CommandRegistry {
         (["config", "path"], ConfigPathCommand.run),
         (["config", "show"], ConfigShowCommand.run),
         (["policy", "check"], PolicyCheckCommand.run),
+        (["policy", "explain"], PolicyExplainCommand.run),
     ])
 }

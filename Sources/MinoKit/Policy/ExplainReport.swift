@@ -34,7 +34,7 @@ enum ExplainReport {
                 let network = try NetworkResolution.resolve(config)
                 var line = "  the network resolves to `\(network.mode.value.rawValue)`"
                 if network.mode.value == .allowlist { line += " with \(network.rules.count) rule(s)" }
-                text += line + ", decided by \(Provenance.describe(network.mode.origin))\n"
+                text += line + ", decided by \(network.mode.origin.summary)\n"
             } catch {
                 text += "  the network settings conflict: \(error.diagnostics.first?.message ?? "")\n"
             }
