@@ -31,6 +31,9 @@ let package = Package(
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"]),
         .testTarget(name: "PolicyCompilerTests", dependencies: ["PolicyCompiler", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
+        .testTarget(
+            name: "GoldenTests", dependencies: ["MinoKit", "PolicyCompiler", "Backends", "TestSupport"],
+            exclude: ["Cases", "README.md"]),
         .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"], exclude: ["Snapshots"]),
     ]
 )
