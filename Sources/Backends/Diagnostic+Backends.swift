@@ -106,6 +106,13 @@ extension Diagnostic {
             at: origin, help: "names match `[A-Za-z_][A-Za-z0-9_]*`")
     }
 
+    /// The value is never shown: it may be a secret.
+    static func backendInvalidEnvironmentValue(_ name: String, at origin: Origin?) -> Diagnostic {
+        .error(
+            "backend.invalid-environment-value", "the value of `\(shown(name))` contains a NUL byte", at: origin,
+            help: "an environment value cannot hold a NUL byte; remove it")
+    }
+
     static func backendReservedEnvironmentName(_ name: String, at origin: Origin?) -> Diagnostic {
         .error(
             "backend.reserved-environment-name",

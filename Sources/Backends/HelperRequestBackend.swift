@@ -43,12 +43,12 @@ public enum HelperRequestBackend {
         try collector.throwIfAny()
 
         var env = [String: JSONValue]()
-        for (name, entry) in variables {
+        for (name, variable) in variables {
             switch environment {
             case .redacted:
-                env[name] = .string(entry.variable.displayValue)
+                env[name] = .string(variable.displayValue)
             case .included(let values):
-                if case .literal(let text) = entry.variable.value {
+                if case .literal(let text) = variable.value {
                     env[name] = .string(text)
                 } else if let value = values[name] {
                     env[name] = .string(value)
@@ -75,7 +75,7 @@ public enum HelperRequestBackend {
             "session_id": policy.session.name?.origin,
         ]
         origins.limits = limits.mapValues(\.origin)
-        origins.environment = variables.mapValues(\.variable.origin)
+        origins.environment = variables.mapValues(\.origin)
         for entry in acl.reversed() { origins.paths[jsonString(entry.path.value)] = entry.path.origin }
         let text = json.rendered(pretty: true)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -122,23 +122,22 @@ public enum HelperRequestBackend {
         return result
     }
 
-    private struct Entry {
-        let variable: EnvironmentVariable
-    }
-
     /// The policy's variables, plus the passthrough names as host variables (the policy wins).
     private static func environmentEntries(
         _ policy: SandboxPolicy, into collector: inout DiagnosticCollector
-    ) -> [String: Entry] {
-        var entries = [String: Entry]()
+    ) -> [String: EnvironmentVariable] {
+        var entries = [String: EnvironmentVariable]()
         for name in policy.native.environmentPassthrough {
-            entries[name.value] = Entry(
-                variable: EnvironmentVariable(
-                    name: name.value, value: .host(variable: name.value), isSecret: false, origin: name.origin))
+            entries[name.value] = EnvironmentVariable(
+                name: name.value, value: .host(variable: name.value), isSecret: false, origin: name.origin)
         }
-        for variable in policy.environment { entries[variable.name] = Entry(variable: variable) }
+        for variable in policy.environment { entries[variable.name] = variable }
         for name in entries.keys.sorted() {
-            collector.add(Validation.environmentName(name, origin: entries[name]?.variable.origin))
+            let origin = entries[name]?.origin
+            collector.add(Validation.environmentName(name, origin: origin))
+            if case .literal(let value) = entries[name]?.value, value.utf8.contains(0) {
+                collector.add(.backendInvalidEnvironmentValue(name, at: origin))
+            }
         }
         return entries
     }

@@ -51,6 +51,9 @@ extension PodmanBackend {
             } else if isReservedEnvironmentName(name) {
                 collector.add(.backendReservedEnvironmentName(name, at: origin))
             }
+            if case .literal(let value) = variables[name]?.value, value.utf8.contains(0) {
+                collector.add(.backendInvalidEnvironmentValue(name, at: origin))
+            }
         }
         return variables
     }
