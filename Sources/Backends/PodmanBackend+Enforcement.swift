@@ -1,0 +1,56 @@
+import PolicyModel
+
+extension PodmanBackend {
+    /// What a `create` or `run` invocation enforces on this host.
+    static func containerEnforcement(
+        _ policy: SandboxPolicy, facts: HostFacts, limits: (openFiles: UInt64?, processes: UInt64?), wrapper: Bool
+    ) -> [EnforcementReport] {
+        var reports = [EnforcementReport]()
+        let network: String
+        switch policy.network.mode.value {
+        case .bridge: network = "own network namespace behind podman's bridge; the host's localhost is unreachable"
+        case .host: network = "shares the host's network namespace, as asked: no network isolation"
+        case .none: network = "own network namespace with loopback only"
+        case .allowlist:
+            network =
+                wrapper
+                ? "bridge; the fence is loaded by the in-container wrapper before the agent starts"
+                : "bridge; the fence is loaded into the container's namespace from the host before it starts"
+        }
+        reports.append(EnforcementReport("network.mode", .kernel, network))
+        reports.append(
+            EnforcementReport(
+                "capabilities", .kernel,
+                wrapper
+                    ? "all dropped; " + CapshWrapperBackend.addedCapabilities.joined(separator: ", ")
+                        + " added for the wrapper and dropped before the agent runs"
+                    : "all dropped"))
+        reports.append(
+            EnforcementReport("no-new-privileges", .kernel, "setuid binaries and file capabilities grant nothing"))
+        let pids = policy.limits.pids.value
+        if facts.pidsLimitSupported {
+            reports.append(
+                EnforcementReport("limits.pids", .kernel, "at most \(pids) processes (cgroup pids controller)"))
+        } else {
+            reports.append(
+                EnforcementReport(
+                    "limits.pids", .unsupported,
+                    "podman cannot enforce --pids-limit on this host (rootless on cgroup v1); "
+                        + "--ulimit nproc=\(limits.processes ?? UInt64(pids)) bounds processes per user instead"))
+        }
+        let identity =
+            facts.isRootless
+            ? "rootless, user namespace with keep-id: the agent runs as \(facts.userID):\(facts.groupID)"
+            : "rootful, the agent runs as \(facts.userID):\(facts.groupID), never as root"
+        reports.append(EnforcementReport("identity", .kernel, identity))
+        if let openFiles = limits.openFiles {
+            reports.append(EnforcementReport("limits.nofile", .kernel, "at most \(openFiles) open files"))
+        }
+        if policy.readOnlyRoot.value {
+            reports.append(
+                EnforcementReport("filesystem.read-only", .kernel, "read-only root; tmpfs for scratch directories"))
+        }
+        reports.append(EnforcementReport("filesystem.project", .kernel, "project mounted read-write with nosuid,nodev"))
+        return reports
+    }
+}
