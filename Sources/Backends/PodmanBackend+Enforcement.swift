@@ -38,11 +38,19 @@ extension PodmanBackend {
                     "podman cannot enforce --pids-limit on this host (rootless on cgroup v1); "
                         + "--ulimit nproc=\(limits.processes ?? UInt64(pids)) bounds processes per user instead"))
         }
-        let identity =
-            facts.isRootless
-            ? "rootless, user namespace with keep-id: the agent runs as \(facts.userID):\(facts.groupID)"
-            : "rootful, the agent runs as \(facts.userID):\(facts.groupID), never as root"
-        reports.append(EnforcementReport("identity", .kernel, identity))
+        if facts.userID == 0 {
+            // The invoking user is root: the agent runs as root inside the container. mino
+            // refuses such runs unless the user opts in (`--allow-root`).
+            reports.append(
+                EnforcementReport(
+                    "identity", .unsupported, "mino runs as root, so the agent runs as root in the container (0:0)"))
+        } else {
+            let identity =
+                facts.isRootless
+                ? "rootless, user namespace with keep-id: the agent runs as \(facts.userID):\(facts.groupID)"
+                : "rootful, the agent runs as \(facts.userID):\(facts.groupID), never as root"
+            reports.append(EnforcementReport("identity", .kernel, identity))
+        }
         if let openFiles = limits.openFiles {
             reports.append(EnforcementReport("limits.nofile", .kernel, "at most \(openFiles) open files"))
         }

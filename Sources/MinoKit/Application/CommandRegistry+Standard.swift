@@ -9,5 +9,6 @@ extension CommandRegistry {
         (["config", "show"], ConfigShowCommand.run),
         (["policy", "check"], PolicyCheckCommand.run),
         (["policy", "explain"], PolicyExplainCommand.run),
+        (["plan"], PlanRunCommand.run),
     ])
 }

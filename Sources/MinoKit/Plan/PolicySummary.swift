@@ -30,7 +30,7 @@ enum PolicySummary {
             ShellQuoting.displayQuote(policy.project.hostPath.value) + " -> "
                 + ShellQuoting.displayQuote(policy.project.workdir.value) + " ("
                 + ProjectMount.options.joined(separator: ",") + ")",
-            policy.project.workdir.origin)
+            policy.project.hostPath.origin == .builtin ? nil : policy.project.hostPath.origin)
         for mount in policy.mounts {
             let source: String
             switch mount.source {
@@ -42,7 +42,8 @@ enum PolicySummary {
         }
         var network = policy.network.mode.value.rawValue
         if policy.network.mode.value == .allowlist {
-            network += ", \(policy.network.rules.count) rule(s), applied by \(policy.network.enforcement.value.rawValue)"
+            network +=
+                ", \(policy.network.rules.count) rule(s), applied by \(policy.network.enforcement.value.rawValue)"
             if let preset = policy.network.preset { network += ", preset \(preset.value)" }
         }
         add("network", network, policy.network.mode.origin)
@@ -53,7 +54,9 @@ enum PolicySummary {
         add("pids limit", String(policy.limits.pids.value), policy.limits.pids.origin)
         for variable in policy.environment {
             var value = variable.displayValue
-            if case .credential(let provider) = variable.value { value += " (from the \(provider) credential provider)" }
+            if case .credential(let provider) = variable.value {
+                value += " (from the \(provider) credential provider)"
+            }
             add("env", variable.name + "=" + value, variable.origin)
         }
         let providers = [
@@ -86,6 +89,8 @@ enum PolicySummary {
             var line = row.label.padding(labelWidth) + "  " + row.value
             if let origin = row.origin {
                 line = line.padding(labelWidth + 2 + valueWidth) + "  # " + Provenance.describe(origin)
+            } else if row.label == "project" {
+                line = line.padding(labelWidth + 2 + valueWidth) + "  # working directory"
             }
             text += line + "\n"
         }

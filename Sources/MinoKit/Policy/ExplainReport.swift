@@ -50,6 +50,23 @@ enum ExplainReport {
 /// How origins are named in plan comments and reports: `from .mino.toml:7`, `preset dev`,
 /// `--network-allow`, `$MINO_LAYERS`, `built-in default`.
 enum Provenance {
+    /// The option a command-line word belongs to (`--network-allow` for the value word after
+    /// it), or `command after --` for the agent command.
+    static func describe(_ position: ArgumentPosition) -> String {
+        let words = position.list.arguments
+        if let terminator = words.firstIndex(of: "--"), terminator < position.index {
+            return "command after --"
+        }
+        let word = position.token
+        if word.hasPrefix("--") { return String(word.prefix { $0 != "=" }) }
+        if word.hasPrefix("-") { return String(word.prefix(2)) }
+        if position.index > 0, position.index - 1 < words.count, words[position.index - 1].hasPrefix("-") {
+            let option = words[position.index - 1]
+            return option.hasPrefix("--") ? String(option.prefix { $0 != "=" }) : String(option.prefix(2))
+        }
+        return "command line"
+    }
+
     static func describe(_ origin: Origin) -> String {
         switch origin {
         case .builtin:
@@ -58,8 +75,8 @@ enum Provenance {
             return location.map { "preset \(name) (\($0.file.path):\($0.start.line))" } ?? "preset \(name)"
         case .file(let location):
             return "from \(location.file.path):\(location.start.line)"
-        case .argument:
-            return origin.summary
+        case .argument(let position):
+            return describe(position)
         case .environment(let variable):
             return "$\(variable)"
         }

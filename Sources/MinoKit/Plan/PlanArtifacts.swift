@@ -1,0 +1,80 @@
+import Backends
+import PolicyCompiler
+import PolicyModel
+
+/// Every artifact `mino run` would apply for a policy on a host, built by the pure backends.
+struct PlanArtifacts {
+    /// The session name used when the policy names none (the real one is generated at run time).
+    static let previewSession = "plan-preview"
+    /// The proxy port shown for native allowlists (the real one is chosen when the proxy starts).
+    static let previewProxyPort: UInt16 = 49152
+
+    var podman: PodmanInvocation?
+    var netfilter: NetfilterRuleset?
+    var execWrapper: WrapperScript?
+    var pfAnchor: PFAnchor?
+    var pfConf: PFConfReference?
+    var sudoers: SudoersFragment?
+    var helperRequest: HelperRequest?
+    var notes: [Diagnostic] = []
+
+    /// Every enforcement report, each element once (the first report wins), sorted by element.
+    var enforcement: [EnforcementReport] {
+        var seen = Set<String>()
+        var reports = [EnforcementReport]()
+        let all: [[EnforcementReport]] = [
+            podman?.enforcement ?? [], netfilter?.enforcement ?? [], pfAnchor?.enforcement ?? [],
+            sudoers?.enforcement ?? [], helperRequest?.enforcement ?? [],
+        ]
+        for report in all.joined() where seen.insert(report.element).inserted {
+            reports.append(report)
+        }
+        return reports.sorted { $0.element < $1.element }
+    }
+
+    /// Builds the artifacts; `resolution` is `.symbolic` unless names were resolved (`--resolve`).
+    static func build(
+        _ policy: SandboxPolicy, facts: HostFacts, resolution: AddressResolution, terminal: TerminalMode
+    ) throws(DiagnosticError) -> PlanArtifacts {
+        var artifacts = PlanArtifacts()
+        let session = policy.session.name?.value ?? previewSession
+        switch policy.runtime.value {
+        case .container:
+            let podmanSession = PodmanSession(name: session, homeVolume: HomeVolume.volume(for: policy))
+            if policy.session.detach.value {
+                artifacts.podman = try PodmanBackend.run(
+                    policy, facts: facts, session: podmanSession, resolution: resolution)
+            } else {
+                artifacts.podman = try PodmanBackend.create(
+                    policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
+            }
+            artifacts.netfilter = try NetfilterBackend.ruleset(for: policy, facts: facts, resolution: resolution)
+            if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .wrapper {
+                artifacts.execWrapper = try CapshWrapperBackend.execScript(
+                    command: [policy.shell.value], origin: policy.shell.origin, facts: facts)
+            }
+        case .native:
+            guard facts.platform == .macOS else {
+                artifacts.notes.append(.nativeLinuxUnavailable(at: policy.runtime.origin))
+                return artifacts
+            }
+            let port = policy.network.mode.value == .allowlist ? previewProxyPort : nil
+            artifacts.pfAnchor = try PFAnchorBackend.sessionAnchor(
+                for: policy, facts: facts, sessionID: session, proxyPort: port)
+            artifacts.pfConf = PFAnchorBackend.pfConfReference()
+            artifacts.sudoers = try SudoersBackend.fragment(facts: facts)
+            artifacts.helperRequest = try HelperRequestBackend.spawnRequest(
+                for: policy, facts: facts, sessionID: session, dotfileDirectory: nil, environment: .redacted)
+        }
+        return artifacts
+    }
+}
+
+extension Diagnostic {
+    static func nativeLinuxUnavailable(at origin: Origin) -> Diagnostic {
+        .warning(
+            "plan.native-linux-unavailable",
+            "the native runtime on Linux has no artifacts in this build; only the policy is shown", at: origin,
+            help: "use the container runtime (`--runtime container`), the default")
+    }
+}

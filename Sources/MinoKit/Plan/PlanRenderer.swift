@@ -1,0 +1,127 @@
+import Backends
+import PolicyModel
+
+/// Prints a plan: the policy with provenance, the enforcement levels on this host, every
+/// artifact line by line with the policy element it came from, and the warnings. Secrets are
+/// never printed: environment values travel by name only, and secret values show as
+/// `<redacted>`.
+enum PlanRenderer {
+    /// Options that change what is shown.
+    struct Options {
+        /// Whether allowlisted names were resolved to addresses (`--resolve`).
+        var resolved: Bool
+    }
+
+    // MARK: - Text
+
+    static func text(
+        policy: SandboxPolicy, artifacts: PlanArtifacts, warnings: [Diagnostic], options: Options
+    ) -> String {
+        var out = "mino plan: what `mino run` would apply; nothing was started\n"
+        out += "(the session name, container id and proxy port are chosen at run time"
+        out += options.resolved ? ")\n" : "; names are resolved when the session starts, --resolve shows addresses)\n"
+        out += section("POLICY", PolicySummary.render(policy))
+        let reports = artifacts.enforcement
+        if !reports.isEmpty {
+            let width = reports.map(\.element.count).max() ?? 0
+            let body = reports.map { "\($0.element.padding(width))  \($0.level.rawValue.padding(11))  \($0.note)\n" }
+            out += section("ENFORCEMENT ON THIS HOST", body.joined())
+        }
+        if let podman = artifacts.podman {
+            out += section("PODMAN (\(podman.form.rawValue))", annotated(podman.lines))
+            if let wrapper = podman.wrapper {
+                out += section(
+                    "WRAPPER SCRIPT (runs as container root, then drops to the agent)", annotated(wrapper.lines))
+            }
+        }
+        if let netfilter = artifacts.netfilter {
+            out += section("NETFILTER (IPv4, iptables-restore)", annotated(netfilter.ipv4Lines))
+            out += section("NETFILTER (IPv6, ip6tables-restore)", annotated(netfilter.ipv6Lines))
+        }
+        if let exec = artifacts.execWrapper {
+            out += section("EXEC WRAPPER (mino exec re-drops the capabilities)", annotated(exec.lines))
+        }
+        if let anchor = artifacts.pfAnchor {
+            out += section("PF ANCHOR \(anchor.anchorPath)", annotated(anchor.lines))
+        }
+        if let reference = artifacts.pfConf {
+            out += section("PF.CONF REFERENCE", annotated(reference.lines))
+        }
+        if let sudoers = artifacts.sudoers {
+            out += section("SUDOERS \(sudoers.path)", annotated(sudoers.lines))
+        }
+        if let request = artifacts.helperRequest {
+            out += section("HELPER REQUEST (spawn)", annotated(request.lines))
+        }
+        let all = warnings + artifacts.notes
+        if !all.isEmpty {
+            out += section("WARNINGS", DiagnosticRenderer(format: .plain).render(all))
+        }
+        return out
+    }
+
+    private static func section(_ title: String, _ body: String) -> String {
+        "\n\(title)\n"
+            + body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 }
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// Lines with `# provenance` comments aligned in one column.
+    private static func annotated(_ lines: [ArtifactLine]) -> String {
+        let column = min(72, lines.map(\.text.count).max() ?? 0)
+        return lines.map { line in
+            guard let origin = line.origin else { return line.text + "\n" }
+            return line.text.padding(column) + "  # " + Provenance.describe(origin) + "\n"
+        }.joined()
+    }
+
+    // MARK: - JSON
+
+    static func json(
+        policy: SandboxPolicy, artifacts: PlanArtifacts, warnings: [Diagnostic], options: Options
+    ) -> JSONValue {
+        var documents = [String: JSONValue]()
+        if let podman = artifacts.podman {
+            let names = policy.environment.reduce(into: [String: JSONValue]()) { $0[$1.name] = $1.jsonValue }
+            documents["podman"] = .object([
+                "form": .string(podman.form.rawValue), "argv": .array((["podman"] + podman.argv).map { .string($0) }),
+                "environment": .object(names), "lines": lines(podman.lines),
+            ])
+            if let wrapper = podman.wrapper { documents["wrapper"] = .string(wrapper.rendered) }
+        }
+        if let netfilter = artifacts.netfilter {
+            documents["netfilter"] = .object(["ipv4": .string(netfilter.ipv4), "ipv6": .string(netfilter.ipv6)])
+        }
+        if let exec = artifacts.execWrapper { documents["exec_wrapper"] = .string(exec.rendered) }
+        if let anchor = artifacts.pfAnchor {
+            documents["pf_anchor"] = .object(["path": .string(anchor.anchorPath), "text": .string(anchor.rendered)])
+        }
+        if let reference = artifacts.pfConf { documents["pf_conf"] = .string(reference.rendered) }
+        if let sudoers = artifacts.sudoers {
+            documents["sudoers"] = .object(["path": .string(sudoers.path), "text": .string(sudoers.rendered)])
+        }
+        if let request = artifacts.helperRequest { documents["helper_request"] = request.json }
+        return .object([
+            "version": .integer(1),
+            "resolved": .bool(options.resolved),
+            "policy": policy.jsonValue,
+            "artifacts": .object(documents),
+            "enforcement": .array(
+                artifacts.enforcement.map {
+                    .object([
+                        "element": .string($0.element), "level": .string($0.level.rawValue), "note": .string($0.note),
+                    ])
+                }),
+            "warnings": .array((warnings + artifacts.notes).map(\.jsonValue)),
+        ])
+    }
+
+    private static func lines(_ lines: [ArtifactLine]) -> JSONValue {
+        .array(
+            lines.map { line in
+                var object: [String: JSONValue] = ["text": .string(line.text)]
+                if let origin = line.origin { object["from"] = .string(origin.summary) }
+                return .object(object)
+            })
+    }
+}
