@@ -156,15 +156,29 @@ public struct DiagnosticRenderer: Sendable {
         var out = String(repeating: " ", count: width) + paint("-->", .gutter) + " \(file.path):\(start)\n"
         out += blank + "\n"
         for line in firstLine...start.line {
-            let bytes = file.lineBytes(line)
+            var bytes = file.lineBytes(line)
             let number = String(line)
             let gutter = String(repeating: " ", count: width - number.count) + number + " "
             let lineStart = file.offset(ofLine: line)
-            let caretFrom = line == start.line ? location.span.start - lineStart : nil
+            var caretFrom = line == start.line ? location.span.start - lineStart : nil
             var caretTo: Int?
             if let from = caretFrom {
                 let end = min(location.span.end, lineStart + bytes.count) - lineStart
                 caretTo = max(end, from + 1)
+            }
+            // INVARIANT: a secret-looking value on a context line is never shown.
+            if let masked = SecretMasking.maskedRange(in: bytes) {
+                var replaced = Array(bytes)
+                replaced.replaceSubrange(masked, with: SecretMasking.replacement)
+                bytes = replaced[...]
+                let delta = SecretMasking.replacement.count - masked.count
+                if let from = caretFrom, let to = caretTo {
+                    if from >= masked.upperBound {
+                        (caretFrom, caretTo) = (from + delta, to + delta)
+                    } else if to > masked.lowerBound {
+                        caretTo = max(from + 1, min(to, masked.lowerBound + SecretMasking.replacement.count))
+                    }
+                }
             }
             let display = DisplayLine(bytes: bytes, caretFrom: caretFrom, caretTo: caretTo)
             out += paint(gutter + "|", .gutter) + (display.text.isEmpty ? "" : " " + display.text) + "\n"

@@ -1,3 +1,4 @@
+import Backends
 import PolicyCompiler
 import PolicyModel
 
@@ -40,7 +41,10 @@ enum PolicyCheckCommand {
             case .failed(let diagnostic):
                 all.append(diagnostic)
             case .file(let source):
-                let (_, diagnostics) = ConfigDecoder.decode(source, as: target.kind)
+                var (layer, diagnostics) = ConfigDecoder.decode(source, as: target.kind)
+                if let layer, !diagnostics.contains(where: { $0.severity == .error }) {
+                    diagnostics += compiled(layer, file: target.path, context: context)
+                }
                 all += diagnostics
                 if !diagnostics.contains(where: { $0.severity == .error }) { checked.append(display) }
             }
@@ -61,6 +65,25 @@ enum PolicyCheckCommand {
         }
         if missing { return .noInput }
         return errors > 0 ? .dataError : .success
+    }
+
+    /// Compiles the file on its own (over the built-in defaults, with its directory as the
+    /// project) and runs every backend with symbolic addresses, keeping the problems that point
+    /// into the file: network conflicts, bad volumes, names the backends refuse.
+    private static func compiled(_ layer: ConfigLayer, file: String, context: CommandContext) -> [Diagnostic] {
+        let directory = ConfigLocations.parent(of: file)
+        let facts = HostFactsProbe.probe(context: context)
+        var found = [Diagnostic]()
+        do {
+            let output = try PolicyCompilation.compile(
+                EffectiveConfig(layers: [.defaults, layer]),
+                request: RunRequest(projectDirectory: Sourced(directory, .builtin)), facts: facts)
+            found += output.warnings
+            _ = try PlanArtifacts.build(output.policy, facts: facts, resolution: .symbolic, terminal: .none)
+        } catch {
+            found += error.diagnostics
+        }
+        return found.filter { $0.origin?.fileSpan?.file == layer.source }
     }
 
     private static func count(_ number: Int, _ noun: String) -> String {

@@ -18,7 +18,9 @@ enum ExplainReport {
                             ?? "keys look like `container.network`; `mino config show` lists them all")
                 ])
         }
-        var text = "\(key.name) = \(config.value(key.name)?.tomlText ?? "(not set)")\n"
+        let effective = config.setting(key.name)
+        let shown = effective.map { $0.value.redacted(memberOrigins: $0.memberOrigins).tomlText } ?? "(not set)"
+        var text = "\(key.name) = \(shown)\n"
         text += "  \(key.summary)\n"
         let history = config.history(key.name)
         if history.isEmpty {
@@ -26,7 +28,8 @@ enum ExplainReport {
         }
         for (index, entry) in history.enumerated() {
             let marker = index == history.count - 1 ? "effective" : "overridden"
-            text += "  \(pad(entry.layer.description, 18)) \(pad(entry.setting.value.tomlText, 28)) "
+            let value = entry.setting.value.redacted(memberOrigins: entry.setting.memberOrigins).tomlText
+            text += "  \(pad(entry.layer.description, 18)) \(pad(value, 28)) "
             text += "\(Provenance.describe(entry.setting.origin))  (\(marker))\n"
         }
         if NetworkResolution.keysForExplain.contains(key.name) {

@@ -75,14 +75,14 @@ struct PolicyLoader {
         let state = StateDirectory(environment: context.environment)
         let store = TrustStore(state: state)
         let (_, storeWarning) = store.load()
-        var warnings = storeWarning.map { [$0] } ?? []
+        let warnings = storeWarning.map { [$0] } ?? []
         if store.isApproved(canonicalPath, sha256: hash) {
             return (layer, warnings)
         }
-        let keys = evaluation.widening.map(\.setting.key.name)
         if let trust = parsed.flagSetting(.trustLocal), trust.isOn {
-            warnings.append(.trustLocalApplied(keys: keys, file: source.path, at: trust.origin))
-            return (layer, warnings)
+            let (applied, notes) = Self.applyTrust(
+                layer, evaluation: evaluation, file: source.path, decision: .trustLocal(trust.origin))
+            return (applied, warnings + notes)
         }
         if context.isInteractive, askApproval(evaluation, file: source.path, hash: hash) {
             do {
@@ -94,11 +94,33 @@ struct PolicyLoader {
             }
             return (layer, warnings)
         }
-        for widening in evaluation.widening {
-            warnings.append(
-                .trustWideningIgnored(widening.setting.key.name, file: source.path, at: widening.setting.origin))
+        let (applied, notes) = Self.applyTrust(layer, evaluation: evaluation, file: source.path, decision: .notApproved)
+        return (applied, warnings + notes)
+    }
+
+    /// How an unapproved project file with widening settings is treated.
+    enum TrustDecision {
+        /// `--trust-local` / `MINO_TRUST_LOCAL`: everything applies, with a warning naming the keys.
+        case trustLocal(Origin)
+        /// Only the narrowing settings apply; each held-back key gets a warning at its span.
+        case notApproved
+    }
+
+    /// The project layer to use for a decision, and the warnings that say what happened.
+    static func applyTrust(
+        _ layer: ConfigLayer, evaluation: TrustGate.Evaluation, file: String, decision: TrustDecision
+    ) -> (ConfigLayer, [Diagnostic]) {
+        guard !evaluation.widening.isEmpty else { return (layer, []) }
+        switch decision {
+        case .trustLocal(let origin):
+            let keys = evaluation.widening.map(\.setting.key.name)
+            return (layer, [.trustLocalApplied(keys: keys, file: file, at: origin)])
+        case .notApproved:
+            let warnings = evaluation.widening.map {
+                Diagnostic.trustWideningIgnored($0.setting.key.name, file: file, at: $0.setting.origin)
+            }
+            return (evaluation.narrowing, warnings)
         }
-        return (evaluation.narrowing, warnings)
     }
 
     /// Shows the effective difference and asks once; anything but `y`/`yes` declines.
@@ -107,8 +129,11 @@ struct PolicyLoader {
         let width = evaluation.widening.map(\.setting.key.name.count).max() ?? 0
         for widening in evaluation.widening {
             let name = widening.setting.key.name
-            let yours = widening.userValue.map(\.tomlText) ?? "not set"
-            text += "  \(name)\(String(repeating: " ", count: width - name.count))  \(widening.setting.value.tomlText)"
+            // Values are shown redacted: the prompt goes to the terminal and to any log of it.
+            let yours =
+                widening.userSetting.map { $0.value.redacted(memberOrigins: $0.memberOrigins).tomlText } ?? "not set"
+            let theirs = widening.setting.value.redacted(memberOrigins: widening.setting.memberOrigins).tomlText
+            text += "  \(name)\(String(repeating: " ", count: width - name.count))  \(theirs)"
             text += "  (yours: \(yours))\n"
         }
         text += "Approve this exact file (sha256 \(hash.prefix(12))…)? It stays approved until it changes. [y/N] "

@@ -33,6 +33,19 @@ public enum ConfigValue: Hashable, Sendable {
     /// The value written inline as TOML (`"bridge"`, `["a:443"]`, `{ A = "1" }`).
     public var tomlText: String { TOMLWriter.inline(tomlKind) }
 
+    /// The value for display: for tables of environment variables, members given on the
+    /// command line (`-e`) or with secret-looking names show as `<redacted>`.
+    public func redacted(memberOrigins: [String: Origin]) -> ConfigValue {
+        guard case .table(let members) = self else { return self }
+        var shown = [String: String]()
+        for (name, value) in members {
+            var fromCommandLine = false
+            if case .argument? = memberOrigins[name] { fromCommandLine = true }
+            shown[name] = fromCommandLine || EnvironmentVariable.looksSecret(name: name) ? "<redacted>" : value
+        }
+        return .table(shown)
+    }
+
     /// The value as JSON.
     public var jsonValue: JSONValue {
         switch self {

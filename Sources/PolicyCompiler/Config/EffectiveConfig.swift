@@ -42,13 +42,13 @@ public struct EffectiveConfig: Sendable {
     }
 
     /// The effective configuration as TOML: `version`, then every section in schema order
-    /// with every key that has a value.
+    /// with every key that has a value. Secret environment values show as `<redacted>`.
     public func renderedTOML() -> String {
         var root = TableBuilder()
         root.set(["version"], .integer(ConfigSchema.currentVersion))
         for key in ConfigSchema.keys {
-            if let value = merged[key.name]?.value {
-                root.set(key.path, value.tomlKind)
+            if let setting = merged[key.name] {
+                root.set(key.path, setting.value.redacted(memberOrigins: setting.memberOrigins).tomlKind)
             }
         }
         return TOMLWriter.document(root.table(definition: .root))

@@ -42,7 +42,7 @@ extension Diagnostic {
                 + "`sandbox.allow_sensitive_paths` in your global config")
     }
 
-    static func invalidProjectPath(_ path: String, reason: String, at origin: Origin) -> Diagnostic {
+    static func invalidProjectPath(_ path: String, reason: String, at origin: Origin?) -> Diagnostic {
         .error(
             "policy.invalid-project-path", "the project path `\(path)` \(reason)", at: origin,
             help: "run mino from a directory whose path has no `:`, `,` or control characters, or pass `-p`")

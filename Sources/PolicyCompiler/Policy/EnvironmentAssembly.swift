@@ -25,7 +25,8 @@ enum EnvironmentAssembly {
                 let isArgument: Bool
                 if case .argument = origin { isArgument = true } else { isArgument = false }
                 let variable = EnvironmentVariable(
-                    name: name, value: .literal(members[name] ?? ""), isSecret: isArgument || looksSecret(name),
+                    name: name, value: .literal(members[name] ?? ""),
+                    isSecret: isArgument || EnvironmentVariable.looksSecret(name: name),
                     origin: origin)
                 if isArgument { fromCommandLine.append(variable) } else { variables[name] = variable }
             }
@@ -65,12 +66,5 @@ enum EnvironmentAssembly {
                 origin: credentials.sshAgent.origin)
         }
         return variables.keys.sorted().compactMap { variables[$0] }
-    }
-
-    /// Whether a variable name suggests a secret value.
-    static func looksSecret(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE", "SESSION"]
-            .contains { upper.contains($0) }
     }
 }

@@ -64,7 +64,9 @@ public enum PolicyCompilation {
         // Project and workdir.
         let projectPath = request.projectDirectory
         if let reason = unusablePathReason(projectPath.value) {
-            errors.append(.invalidProjectPath(projectPath.value, reason: reason, at: projectPath.origin))
+            // The working directory has no origin worth pointing at; `-p` does.
+            let origin: Origin? = projectPath.origin == .builtin ? nil : projectPath.origin
+            errors.append(.invalidProjectPath(projectPath.value, reason: reason, at: origin))
         }
         let workdirSetting = string("container.workdir")
         let workdir: Sourced<String>

@@ -18,15 +18,18 @@ public enum TrustGate {
     public struct Widening: Sendable {
         /// The project's setting (value and span).
         public let setting: ConfigSetting
+        /// The user's effective setting it would replace, if any.
+        public let userSetting: ConfigSetting?
+
         /// The user's effective value it would replace, if any.
-        public let userValue: ConfigValue?
+        public var userValue: ConfigValue? { userSetting?.value }
     }
 
     /// The outcome for one project file.
     public struct Evaluation: Sendable {
         /// The settings that apply without approval, as a layer.
         public let narrowing: ConfigLayer
-        /// The settings held back until approval, in schema order.
+        /// The settings held back until approval, in file order.
         public let widening: [Widening]
     }
 
@@ -41,7 +44,8 @@ public enum TrustGate {
         let networkNarrows = networkIsNarrowing(project: project, userLayers: userLayers, presets: presets)
         for key in ConfigSchema.keys {
             guard let setting = project[key.name] else { continue }
-            let userValue = user.value(key.name)
+            let userSetting = user.setting(key.name)
+            let userValue = userSetting?.value
             let narrows: Bool
             if NetworkResolution.keys.contains(key.name) {
                 narrows = networkNarrows
@@ -62,11 +66,17 @@ public enum TrustGate {
             if narrows {
                 applied[key.name] = setting
             } else {
-                widening.append(Widening(setting: setting, userValue: userValue))
+                widening.append(Widening(setting: setting, userSetting: userSetting))
             }
         }
         let layer = ConfigLayer(kind: .project, source: project.source, version: project.version, settings: applied)
-        return Evaluation(narrowing: layer, widening: widening)
+        // In file order, so the warnings read top to bottom like the file.
+        let ordered = widening.enumerated().sorted { lhs, rhs in
+            let left = lhs.element.setting.origin.fileSpan?.span.start ?? Int.max
+            let right = rhs.element.setting.origin.fileSpan?.span.start ?? Int.max
+            return left == right ? lhs.offset < rhs.offset : left < right
+        }.map(\.element)
+        return Evaluation(narrowing: layer, widening: ordered)
     }
 
     /// For limits where 0 means "no limit".

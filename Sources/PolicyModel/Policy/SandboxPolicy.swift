@@ -165,6 +165,14 @@ public struct EnvironmentVariable: Hashable, Sendable {
         self.origin = origin
     }
 
+    /// Whether a variable name suggests a secret value (`TOKEN`, `SECRET`, `KEY`, `PASSWORD`,
+    /// …); such values are never printed, wherever they were written.
+    public static func looksSecret(name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE", "SESSION"]
+            .contains { upper.contains($0) }
+    }
+
     /// The value as printed: `<redacted>` for secrets and credentials, `<from host $X>` for host
     /// values, the literal otherwise.
     public var displayValue: String {
