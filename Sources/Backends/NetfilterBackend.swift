@@ -38,10 +38,11 @@ public enum NetfilterBackend {
     ) throws(DiagnosticError) -> NetfilterRuleset? {
         guard policy.network.mode.value == .allowlist else { return nil }
         var collector = DiagnosticCollector()
-        var resolvers = Set<IPAddress>()
+        // Few addresses per rule: arrays with a membership check, not sets (no hashing needed).
+        var resolvers = [IPAddress]()
         for text in facts.containerResolvers {
             if let address = IPAddress(text) {
-                resolvers.insert(address)
+                if !resolvers.contains(address) { resolvers.append(address) }
             } else {
                 collector.add(.backendInvalidAddress(text, role: "container resolver", at: nil))
             }
@@ -67,10 +68,10 @@ public enum NetfilterBackend {
                     compiled.append(CompiledRule(rule: rule, addresses: nil))
                     continue
                 }
-                var addresses = Set<IPAddress>()
+                var addresses = [IPAddress]()
                 for text in facts.resolvedAddresses[name] ?? [] {
                     if let address = IPAddress(text) {
-                        addresses.insert(address)
+                        if !addresses.contains(address) { addresses.append(address) }
                     } else {
                         collector.add(.backendInvalidAddress(text, role: "address of `\(name)`", at: rule.origin))
                     }

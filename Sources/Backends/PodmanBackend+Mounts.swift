@@ -90,13 +90,15 @@ extension PodmanBackend {
                 volumeMount(socket, target: sshAgentTarget, options: [], origin: policy.credentials.sshAgent.origin))
         }
 
-        var seen = Set<[Substring]>()
+        var seen = [[Substring]]()  // a handful of mounts: linear search, no hashing
         let tmpfs = policy.readOnlyRoot.value ? tmpfsTargets(policy, session: session) : []
         for target in mounts.map(\.target) + tmpfs {
             let key = Validation.components(of: target)
-            if !seen.insert(key).inserted {
+            if seen.contains(key) {
                 let origin = mounts.last { Validation.components(of: $0.target) == key }?.origin
                 collector.add(.backendDuplicateMountTarget(target, at: origin))
+            } else {
+                seen.append(key)
             }
         }
         return mounts

@@ -86,7 +86,7 @@ public enum SudoersBackend {
     /// An absolute path of letters, digits, `/`, `.`, `_` and `-`, without `.`/`..` components:
     /// nothing sudoers would read as syntax.
     private static func isSafeHelperPath(_ path: String) -> Bool {
-        let allowed = Set("/._-".utf8)
+        let allowed = Array("/._-".utf8)
         let safeBytes = path.utf8.allSatisfy {
             ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
                 || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || allowed.contains($0)

@@ -24,7 +24,7 @@ enum Validation {
     private static func isName(_ text: String, extra: String, maximumLength: Int) -> Bool {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, isAlphanumeric(first), bytes.count <= maximumLength else { return false }
-        let allowed = Set(extra.utf8)
+        let allowed = Array(extra.utf8)  // a few bytes: a linear search beats hashing
         return bytes.allSatisfy { isAlphanumeric($0) || allowed.contains($0) }
     }
 
@@ -83,7 +83,7 @@ enum Validation {
     /// all digits (which pf and sudo would read as a uid), not `.` or `..`.
     static func userName(_ name: String, role: String, origin: Origin?) -> Diagnostic? {
         let bytes = Array(name.utf8)
-        let allowed = Set("._-".utf8)
+        let allowed = Array("._-".utf8)
         guard !bytes.isEmpty, bytes.count <= 64, bytes.allSatisfy({ isAlphanumeric($0) || allowed.contains($0) })
         else {
             return .backendInvalidUserName(

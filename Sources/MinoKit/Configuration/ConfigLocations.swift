@@ -103,6 +103,14 @@ struct ConfigLocations {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The absolute path with symlinks resolved (`realpath(3)`), or the path itself when it
+    /// cannot be resolved.
+    static func canonical(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])

@@ -23,7 +23,7 @@ enum PlanRenderer {
         out += section("POLICY", PolicySummary.render(policy))
         let reports = artifacts.enforcement
         if !reports.isEmpty {
-            let width = reports.map(\.element.count).max() ?? 0
+            let width = reports.map { $0.element.unicodeScalars.count }.max() ?? 0
             let body = reports.map { "\($0.element.padding(width))  \($0.level.rawValue.padding(11))  \($0.note)\n" }
             out += section("ENFORCEMENT ON THIS HOST", body.joined())
         }
@@ -60,15 +60,27 @@ enum PlanRenderer {
         return out
     }
 
+    /// A titled section with every line of `body` indented by two spaces (byte-wise: the plan
+    /// is printed on every `mino plan`, so no grapheme segmentation here).
     private static func section(_ title: String, _ body: String) -> String {
-        "\n\(title)\n"
-            + body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 }
-            .joined(separator: "\n") + "\n"
+        var bytes = Array("\n\(title)\n".utf8)
+        bytes.reserveCapacity(bytes.count + body.utf8.count * 11 / 10)
+        var atLineStart = true
+        for byte in body.utf8 {
+            if atLineStart {
+                bytes.append(0x20)
+                bytes.append(0x20)
+            }
+            bytes.append(byte)
+            atLineStart = byte == 0x0A
+        }
+        if !atLineStart { bytes.append(0x0A) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Lines with `# provenance` comments aligned in one column.
     private static func annotated(_ lines: [ArtifactLine]) -> String {
-        let column = min(72, lines.map(\.text.count).max() ?? 0)
+        let column = min(72, lines.map { $0.text.unicodeScalars.count }.max() ?? 0)
         return lines.map { line in
             guard let origin = line.origin else { return line.text + "\n" }
             return line.text.padding(column) + "  # " + Provenance.describe(origin) + "\n"

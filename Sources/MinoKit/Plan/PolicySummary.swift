@@ -82,8 +82,8 @@ enum PolicySummary {
     /// The rows as aligned text with `# provenance` comments.
     static func render(_ policy: SandboxPolicy) -> String {
         let all = rows(policy)
-        let labelWidth = all.map(\.label.count).max() ?? 0
-        let valueWidth = min(48, all.map { $0.value.count }.max() ?? 0)
+        let labelWidth = all.map { $0.label.unicodeScalars.count }.max() ?? 0
+        let valueWidth = min(48, all.map { $0.value.unicodeScalars.count }.max() ?? 0)
         var text = ""
         for row in all {
             var line = row.label.padding(labelWidth) + "  " + row.value
@@ -99,8 +99,10 @@ enum PolicySummary {
 }
 
 extension String {
-    /// The string padded with spaces to `width` characters (unchanged when longer).
+    /// The string padded with spaces to `width` columns, counting Unicode scalars (unchanged
+    /// when longer).
     func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+        let length = unicodeScalars.count
+        return length >= width ? self : self + String(repeating: " ", count: width - length)
     }
 }

@@ -55,7 +55,7 @@ struct PolicyLoader {
                 }
                 warnings += diagnostics
                 let (applied, trustWarnings) = try gate(
-                    layer, source: source, canonicalPath: canonical(path), userLayers: userLayers)
+                    layer, source: source, path: path, userLayers: userLayers)
                 project = applied
                 warnings += trustWarnings
             }
@@ -67,10 +67,11 @@ struct PolicyLoader {
     /// Applies the trust gate: the whole file when approved (trust store, `--trust-local`, or a
     /// yes at the prompt), otherwise only its narrowing settings, with a warning per held-back key.
     private func gate(
-        _ layer: ConfigLayer, source: SourceFile, canonicalPath: String, userLayers: [ConfigLayer]
+        _ layer: ConfigLayer, source: SourceFile, path: String, userLayers: [ConfigLayer]
     ) throws(CommandFailure) -> (ConfigLayer, [Diagnostic]) {
         let evaluation = TrustGate.evaluate(project: layer, userLayers: userLayers)
         guard !evaluation.widening.isEmpty else { return (layer, []) }
+        let canonicalPath = ConfigLocations.canonical(path)
         let hash = SHA256.hash(source.bytes).hex
         let state = StateDirectory(environment: context.environment)
         let store = TrustStore(state: state)
@@ -142,9 +143,6 @@ struct PolicyLoader {
         return answer == "y" || answer == "yes"
     }
 
-    private func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-    }
 }
 
 extension Diagnostic {

@@ -97,7 +97,7 @@ enum RunInvocation {
             else {
                 throw CommandFailure(exitCode: .noInput, diagnostics: [.projectNotFound(given.value, at: given.origin)])
             }
-            project = Sourced(URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path, given.origin)
+            project = Sourced(ConfigLocations.canonical(absolute), given.origin)
         } else {
             project = Sourced(context.currentDirectory, .builtin)
         }

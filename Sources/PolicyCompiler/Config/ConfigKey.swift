@@ -36,7 +36,8 @@ public struct ConfigKey: Hashable, Sendable {
         _ path: String, _ type: ConfigValueType, default defaultValue: ConfigValue?,
         constraint: ConfigConstraint = .none, trust: TrustClass, settable: Bool = true, _ summary: String
     ) {
-        self.path = path.split(separator: ".").map(String.init)
+        self.name = path
+        self.path = path.utf8.split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
         self.type = type
         self.defaultValue = defaultValue
         self.constraint = constraint
@@ -46,5 +47,5 @@ public struct ConfigKey: Hashable, Sendable {
     }
 
     /// The dotted name, e.g. `container.network`.
-    public var name: String { path.joined(separator: ".") }
+    public let name: String
 }

@@ -109,7 +109,7 @@ public enum NetworkResolution {
     static func rules(from setting: ConfigSetting) throws(DiagnosticError) -> ([NetworkRule], [Diagnostic]) {
         guard case .strings(let texts) = setting.value else { return ([], []) }
         var rules = [NetworkRule]()
-        var seen = [NetworkRule: Origin]()
+        var seen = [(rule: NetworkRule, origin: Origin)]()  // few rules: no hashing
         var warnings = [Diagnostic]()
         var errors = [Diagnostic]()
         for (index, text) in texts.enumerated() {
@@ -119,10 +119,10 @@ public enum NetworkResolution {
                 errors.append(.policyInvalidNetworkRule(failure.message, at: origin))
             case .success(let (host, port)):
                 let rule = NetworkRule(host: host, port: port, origin: origin)
-                if let first = seen[rule] {
-                    warnings.append(.networkDuplicateRule(rule.description, at: origin, first: first))
+                if let first = seen.first(where: { $0.rule == rule }) {
+                    warnings.append(.networkDuplicateRule(rule.description, at: origin, first: first.origin))
                 } else {
-                    seen[rule] = origin
+                    seen.append((rule, origin))
                     rules.append(rule)
                 }
             }
