@@ -186,9 +186,10 @@ import Testing
         #expect(throws: DiagnosticError.self) {
             try CapshWrapperBackend.execScript(command: ["a\0b"], origin: nil, facts: facts)
         }
-        #expect(throws: DiagnosticError.self) {
+        let empty = #expect(throws: DiagnosticError.self) {
             try CapshWrapperBackend.execScript(command: [], origin: nil, facts: facts)
         }
+        #expect(empty?.diagnostics.first?.code == "backend.empty-command")
     }
 
     @Test func dropListCoversEveryAddedCapability() {

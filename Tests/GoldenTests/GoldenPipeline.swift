@@ -112,7 +112,7 @@ enum GoldenPipeline {
             files["podman.argv"] =
                 (["podman"] + podman.argv).map(ShellQuoting.displayQuote).joined(separator: "\n") + "\n"
             if !policy.environment.isEmpty {
-                files["podman.env"] = policy.environment.map { "\($0.name)=\($0.displayValue)\n" }.joined()
+                files["podman.env"] = policy.environment.map { "\($0.name)=\($0.oneLineDisplayValue)\n" }.joined()
             }
             if let wrapper = podman.wrapper { files["wrapper.sh"] = wrapper.rendered }
         }

@@ -53,7 +53,7 @@ enum PolicySummary {
         add("read-only root", String(policy.readOnlyRoot.value), policy.readOnlyRoot.origin)
         add("pids limit", String(policy.limits.pids.value), policy.limits.pids.origin)
         for variable in policy.environment {
-            var value = variable.displayValue
+            var value = variable.oneLineDisplayValue
             if case .credential(let provider) = variable.value {
                 value += " (from the \(provider) credential provider)"
             }

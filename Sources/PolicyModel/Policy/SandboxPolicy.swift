@@ -184,6 +184,14 @@ public struct EnvironmentVariable: Hashable, Sendable {
         }
     }
 
+    /// `displayValue` on one line: a value holding control characters (a newline) is shown
+    /// in `$'…'` form, so a printed plan row never spans lines.
+    public var oneLineDisplayValue: String {
+        let value = displayValue
+        let hasControl = value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        return hasControl ? ShellQuoting.displayQuote(value) : value
+    }
+
     public static func == (lhs: EnvironmentVariable, rhs: EnvironmentVariable) -> Bool {
         lhs.name == rhs.name && lhs.value == rhs.value && lhs.isSecret == rhs.isSecret
     }
