@@ -41,9 +41,11 @@ extension PodmanBackend {
         if facts.userID == 0 {
             // The invoking user is root: the agent runs as root inside the container. mino
             // refuses such runs unless the user opts in (`--allow-root`).
-            reports.append(
-                EnforcementReport(
-                    "identity", .unsupported, "mino runs as root, so the agent runs as root in the container (0:0)"))
+            let note =
+                policy.identity.allowRoot.value
+                ? "mino runs as root and root is allowed: the agent runs as root in the container (0:0)"
+                : "mino runs as root: `mino run` refuses unless --allow-root (the agent would be root)"
+            reports.append(EnforcementReport("identity", .unsupported, note))
         } else {
             let identity =
                 facts.isRootless

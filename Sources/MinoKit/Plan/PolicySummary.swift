@@ -50,6 +50,13 @@ enum PolicySummary {
         for rule in policy.network.rules {
             add("  allow", rule.description, rule.origin)
         }
+        add(
+            "capabilities",
+            policy.capabilities.value.isEmpty ? "none (all dropped)" : policy.capabilities.value.joined(separator: ","),
+            policy.capabilities.origin)
+        add(
+            "identity", policy.identity.allowRoot.value ? "invoking user, root allowed" : "invoking user, never root",
+            policy.identity.allowRoot.origin)
         add("read-only root", String(policy.readOnlyRoot.value), policy.readOnlyRoot.origin)
         add("pids limit", String(policy.limits.pids.value), policy.limits.pids.origin)
         for variable in policy.environment {

@@ -162,7 +162,8 @@ public enum PolicyCompilation {
             native: NativeSettings(
                 sandboxUser: string("sandbox.sandbox_user"), passthroughPaths: strings("sandbox.passthrough_paths"),
                 writablePaths: strings("sandbox.writable_paths"),
-                environmentPassthrough: strings("sandbox.env_passthrough")))
+                environmentPassthrough: strings("sandbox.env_passthrough")),
+            capabilities: Sourced([], .builtin), identity: IdentityPolicy(allowRoot: bool("general.allow_root")))
         return Output(policy: policy, warnings: warnings)
     }
 

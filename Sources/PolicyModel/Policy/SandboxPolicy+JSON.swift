@@ -66,6 +66,8 @@ extension SandboxPolicy {
                 "auto_cleanup_hours": sourced(session.autoCleanupHours, number),
             ]),
             "audit_log": sourced(auditLog, flag),
+            "capabilities": sourced(capabilities) { .array($0.map { .string($0) }) },
+            "identity": .object(["user": .string("invoking user"), "allow_root": sourced(identity.allowRoot, flag)]),
             "native": .object([
                 "sandbox_user": sourced(native.sandboxUser, text),
                 "passthrough_paths": .array(native.passthroughPaths.map { sourced($0, text) }),

@@ -37,6 +37,12 @@ public struct SandboxPolicy: Hashable, Sendable {
     public var auditLog: Sourced<Bool>
     /// Settings used only by the native runtime.
     public var native: NativeSettings
+    /// Linux capabilities the agent keeps: none. No setting adds any; backends drop `ALL` and
+    /// add back only what an enforcement mechanism needs, dropping it again before the agent
+    /// runs.
+    public var capabilities: Sourced<[String]>
+    /// Who the agent runs as.
+    public var identity: IdentityPolicy
 
     /// Creates a policy from all of its parts.
     public init(
@@ -44,7 +50,8 @@ public struct SandboxPolicy: Hashable, Sendable {
         shell: Sourced<String>, project: ProjectMount, mounts: [Mount], environment: [EnvironmentVariable],
         network: NetworkPolicy, readOnlyRoot: Sourced<Bool>, limits: ResourceLimits, credentials: CredentialRequest,
         caches: CachePolicy, homeVolume: Sourced<Bool>, session: SessionSettings, auditLog: Sourced<Bool>,
-        native: NativeSettings
+        native: NativeSettings, capabilities: Sourced<[String]> = Sourced([], .builtin),
+        identity: IdentityPolicy = IdentityPolicy(allowRoot: Sourced(false, .builtin))
     ) {
         self.runtime = runtime
         self.image = image
@@ -63,6 +70,21 @@ public struct SandboxPolicy: Hashable, Sendable {
         self.session = session
         self.auditLog = auditLog
         self.native = native
+        self.capabilities = capabilities
+        self.identity = identity
+    }
+}
+
+/// Who the agent runs as: always the invoking user (rootless podman maps it with keep-id,
+/// rootful podman runs the container as its uid/gid). Running mino itself as root — which
+/// makes the agent root — is refused unless `allowRoot`.
+public struct IdentityPolicy: Hashable, Sendable {
+    /// `general.allow_root` / `--allow-root`.
+    public var allowRoot: Sourced<Bool>
+
+    /// Creates an identity policy.
+    public init(allowRoot: Sourced<Bool>) {
+        self.allowRoot = allowRoot
     }
 }
 
