@@ -23,6 +23,10 @@ public struct CommandContext: Sendable {
     public var terminalWidth: Int?
     /// The version printed by `--version`.
     public var version: String
+    /// How commands run other programs (podman, nsenter…); `nil` where nothing may be run.
+    public var commandRunner: (any CommandRunner)?
+    /// The absolute path of the running mino executable (for the detached supervisor).
+    public var executablePath: String?
 
     /// Creates a context; defaults describe a silent, non-interactive process.
     public init(
@@ -36,7 +40,9 @@ public struct CommandContext: Sendable {
         standardOutputIsTerminal: Bool = false,
         standardErrorIsTerminal: Bool = false,
         terminalWidth: Int? = nil,
-        version: String = MinoVersion.current
+        version: String = MinoVersion.current,
+        commandRunner: (any CommandRunner)? = nil,
+        executablePath: String? = nil
     ) {
         self.arguments = arguments
         self.environment = environment
@@ -49,6 +55,18 @@ public struct CommandContext: Sendable {
         self.standardErrorIsTerminal = standardErrorIsTerminal
         self.terminalWidth = terminalWidth
         self.version = version
+        self.commandRunner = commandRunner
+        self.executablePath = executablePath
+    }
+
+    /// The command runner, or a failure saying this context cannot run programs.
+    func runner() throws(CommandFailure) -> any CommandRunner {
+        guard let commandRunner else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.error("mino.no-runner", "this context cannot run other programs")])
+        }
+        return commandRunner
     }
 
     /// Variables whose presence (any value) marks a CI run.

@@ -10,5 +10,11 @@ extension CommandRegistry {
         (["policy", "check"], PolicyCheckCommand.run),
         (["policy", "explain"], PolicyExplainCommand.run),
         (["plan"], PlanRunCommand.run),
+        (["run"], RunSessionCommand.run),
+        (["supervise"], SuperviseCommand.run),
+        (["list"], ListSessionsCommand.run),
+        (["stop"], StopSessionCommand.run),
+        (["logs"], LogsSessionCommand.run),
+        (["exec"], ExecSessionCommand.run),
     ])
 }

@@ -30,7 +30,7 @@ extension ParseState {
         for word in positionalWords {
             guard let next = command.subcommand(named: word.text) else {
                 let parent = ([parser.programName] + names).joined(separator: " ")
-                let candidates = command.subcommands.flatMap { [$0.name] + $0.aliases }
+                let candidates = command.subcommands.filter { !$0.isHidden }.flatMap { [$0.name] + $0.aliases }
                 let help: String
                 if let suggestion = Diagnostic.suggestion(for: word.text, in: candidates) {
                     help = "did you mean `\(suggestion)`?"

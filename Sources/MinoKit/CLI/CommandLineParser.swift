@@ -195,7 +195,7 @@ struct ParseState {
             return
         }
         guard let command = current.subcommand(named: token.text) else {
-            let names = current.subcommands.flatMap { [$0.name] + $0.aliases }
+            let names = current.subcommands.filter { !$0.isHidden }.flatMap { [$0.name] + $0.aliases }
             let help: String
             if let suggestion = Diagnostic.suggestion(for: token.text, in: names) {
                 help = "did you mean `\(suggestion)`?"

@@ -29,6 +29,9 @@ public struct CommandSpec: Sendable {
     /// Whether this build has a handler for the command. Set from the command registry at
     /// start-up (`markingImplemented`), never declared by hand, so it cannot drift from it.
     public internal(set) var isImplemented: Bool
+    /// Internal commands mino runs itself (the detached-session supervisor): they parse like
+    /// any command but are left out of help listings and suggestions.
+    public let isHidden: Bool
 
     /// Declares a command.
     public init(
@@ -42,7 +45,8 @@ public struct CommandSpec: Sendable {
         passthrough: PassthroughSpec? = nil,
         constraints: [OptionConstraint] = [],
         subcommands: [CommandSpec] = [],
-        defaultSubcommand: String? = nil
+        defaultSubcommand: String? = nil,
+        isHidden: Bool = false
     ) {
         self.name = name
         self.aliases = aliases
@@ -55,6 +59,7 @@ public struct CommandSpec: Sendable {
         self.constraints = constraints
         self.subcommands = subcommands
         self.defaultSubcommand = defaultSubcommand
+        self.isHidden = isHidden
         self.isImplemented = false
     }
 

@@ -56,7 +56,7 @@ public struct HelpRenderer: Sendable {
         sections.append(["OPTIONS:"] + options)
 
         if !command.subcommands.isEmpty {
-            let entries = command.subcommands.flatMap { sub -> [String] in
+            let entries = command.subcommands.filter { !$0.isHidden }.flatMap { sub -> [String] in
                 let label = sub.name + (sub.name == command.defaultSubcommand ? " (default)" : "")
                 let aliases = sub.aliases.isEmpty ? "" : " (alias: \(sub.aliases.joined(separator: ", ")))"
                 return entry(label, sub.abstract + aliases)

@@ -34,5 +34,6 @@ enum MinoCommand {
             CacheCommand.spec,
             CompletionsCommand.spec,
             HelpCommand.spec,
+            SuperviseCommand.spec,
         ])
 }

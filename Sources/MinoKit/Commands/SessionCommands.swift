@@ -6,7 +6,8 @@ enum ExecCommand {
         arguments: [
             ArgumentSpec(.session, help: "Session name (default: the newest running session)", isOptional: true)
         ],
-        passthrough: PassthroughSpec(valueName: "command", help: "The command to run, after '--' (default: /bin/zsh)"))
+        passthrough: PassthroughSpec(
+            valueName: "command", help: "The command to run, after '--' (default: the session's shell)"))
 }
 
 /// `mino list`: list sessions.

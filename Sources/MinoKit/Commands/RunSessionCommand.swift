@@ -1,0 +1,197 @@
+import Backends
+import Foundation
+import PolicyCompiler
+import PolicyModel
+
+/// `mino run [options] [-- command]`: compiles the policy, creates the session and its
+/// container, applies the network fence, then either stays attached (forwarding signals,
+/// restoring the terminal) and exits with the agent's exit code, or (`-d`) starts it in the
+/// background under a supervisor process that records how it ends.
+enum RunSessionCommand {
+    /// Signals that end an attached session: the container is stopped and removed.
+    static let stopSignals: Set<ForwardedSignal> = [.interrupt, .terminate, .hangUp]
+
+    static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
+        let request = try RunInvocation.request(parsed, context: context)
+        let (flags, flagProblems) = RunInvocation.commandLineLayer(parsed)
+        if !flagProblems.isEmpty {
+            throw CommandFailure(exitCode: .usageError, diagnostics: flagProblems)
+        }
+        let loaded = try PolicyLoader(parsed: parsed, context: context).load(
+            projectDirectory: request.projectDirectory.value, flags: flags)
+        let executor = try Executor(context: context)
+        var facts = try executor.hostFacts()
+        var policy: SandboxPolicy
+        var warnings = loaded.warnings
+        do {
+            let output = try PolicyCompilation.compile(loaded.config, request: request, facts: facts)
+            policy = output.policy
+            warnings += output.warnings
+        } catch {
+            throw CommandFailure(exitCode: .dataError, diagnostics: warnings + error.diagnostics)
+        }
+        if geteuid() == 0, !policy.identity.allowRoot.value {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.rootRefused(at: policy.identity.allowRoot.origin)])
+        }
+        if policy.runtime.value == .native {
+            throw CommandFailure(exitCode: .unavailable, diagnostics: [.nativeUnavailable(at: policy.runtime.origin)])
+        }
+        let fence = NetworkFence(runner: executor.runner, environment: context.environment, rootless: facts.isRootless)
+        SessionLauncher.chooseEnforcement(&policy, fence: fence, warnings: &warnings)
+        SessionLauncher.resolveNames(policy, into: &facts)
+        let providers = [
+            ("aws", policy.credentials.aws), ("gcp", policy.credentials.gcp), ("azure", policy.credentials.azure),
+            ("github", policy.credentials.github),
+        ].filter { $0.1.value }.map(\.0)
+        if !providers.isEmpty { warnings.append(.credentialsNotInjected(providers)) }
+        let presentation = DiagnosticPresentation(parsed: parsed, context: context)
+        if !warnings.isEmpty, !parsed.flag(.quiet) {
+            context.standardError.write(presentation.renderer.render(warnings))
+        }
+
+        executor.reconcile()
+        executor.store.removeEnded(olderThan: policy.session.autoCleanupHours.value)
+        let name = request.sessionName?.value ?? SessionStore.generatedName()
+        let detach = policy.session.detach.value
+        let terminal =
+            detach
+            ? TerminalMode.none
+            : TerminalMode(
+                stdinIsTerminal: context.standardInputIsTerminal, stdoutIsTerminal: context.standardOutputIsTerminal)
+        let audit = executor.audit(enabled: policy.auditLog.value)
+        let launcher = SessionLauncher(executor: executor, audit: audit)
+        let quiet = parsed.flag(.quiet)
+        let launched = try launcher.launch(
+            policy: policy, facts: facts, name: name, nameOrigin: request.sessionName?.origin, terminal: terminal,
+            progress: { message in if !quiet { context.standardError.write(message + "\n") } })
+        if detach {
+            return try startDetached(launched, executor: executor, audit: audit, launcher: launcher, quiet: quiet)
+        }
+        return try superviseAttached(launched, executor: executor, audit: audit, launcher: launcher)
+    }
+
+    // MARK: - Attached
+
+    static func superviseAttached(
+        _ launched: SessionLauncher.Launched, executor: Executor, audit: AuditLog, launcher: SessionLauncher
+    ) throws(CommandFailure) -> ExitCode {
+        let name = launched.record.name
+        let id = launched.containerID
+        try launcher.update(name) { $0.status = .running }
+        audit.record("session.started", ["name": .string(name), "container_id": .string(id)])
+        let refresher = FenceRefresh.refresher(
+            record: executor.store.load(name) ?? launched.record, facts: launched.facts, executor: executor,
+            audit: audit)
+        refresher?.start()
+        let received = SignalBox()
+        let environment = executor.context.environment
+        let runner = executor.runner
+        let status: ProcessStatus
+        do {
+            status = try runner.runAttached(
+                ProcessSpec(
+                    "podman", ["start", "--attach", id], environment: environment, input: .inherit, output: .inherit,
+                    error: .inherit),
+                forwarding: stopSignals.union([.windowChange])
+            ) { signal in
+                guard stopSignals.contains(signal), received.set(signal) else { return }
+                // Stopping the container ends the attach; removal follows below.
+                _ = try? runner.run(
+                    ProcessSpec("podman", ["stop", "--time", "10", id], environment: environment), timeout: .seconds(60)
+                )
+            }
+        } catch {
+            refresher?.stop()
+            executor.podman.stopAndRemove(id, seconds: 0, force: true)
+            try? launcher.update(name) { record in
+                record.status = .failed
+                record.endReason = "podman start failed"
+            }
+            audit.record("session.failed", ["name": .string(name), "error": .string("podman.start")])
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
+        }
+        refresher?.stop()
+        executor.podman.stopAndRemove(id, seconds: 0)
+        let signal = received.value
+        let exitCode = signal.map { 128 + $0.rawValue } ?? status.shellStatus
+        try launcher.update(name) { record in
+            record.status = .stopped
+            record.exitCode = exitCode
+            if let signal { record.endReason = "stopped by signal \(signal.rawValue)" }
+        }
+        audit.record("session.stopped", ["name": .string(name), "exit_code": .integer(Int64(exitCode))])
+        return ExitCode(exitCode)
+    }
+
+    // MARK: - Detached
+
+    static func startDetached(
+        _ launched: SessionLauncher.Launched, executor: Executor, audit: AuditLog, launcher: SessionLauncher,
+        quiet: Bool
+    ) throws(CommandFailure) -> ExitCode {
+        let name = launched.record.name
+        let id = launched.containerID
+        let context = executor.context
+        guard let executable = context.executablePath else {
+            executor.podman.stopAndRemove(id, seconds: 0, force: true)
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.error("mino.no-executable", "cannot find the mino executable to supervise the session")])
+        }
+        do {
+            try executor.podman.run(["start", id])
+            let pid = try spawnSupervisor(executable, name: name, executor: executor)
+            try launcher.update(name) { record in
+                record.status = .running
+                record.ownerPID = pid
+                record.ownerStartTime = ProcessIdentity.startTime(of: pid)
+            }
+        } catch {
+            executor.podman.stopAndRemove(id, seconds: 0, force: true)
+            try? launcher.update(name) { record in
+                record.status = .failed
+                record.endReason = error.diagnostics.first?.message ?? "failed to start"
+            }
+            throw error
+        }
+        audit.record("session.started", ["name": .string(name), "container_id": .string(id)])
+        if !quiet {
+            context.standardOutput.write(
+                "Session \(name) started (container \(launched.record.containerName))\n"
+                    + "  Logs:  mino logs \(name)\n  Shell: mino exec \(name)\n  Stop:  mino stop \(name)\n")
+        }
+        return .success
+    }
+
+    private static func spawnSupervisor(_ executable: String, name: String, executor: Executor) throws(CommandFailure)
+        -> Int32
+    {
+        do {
+            return try executor.runner.spawnDetached(
+                ProcessSpec(
+                    executable, ["supervise", name], environment: executor.context.environment, input: .null,
+                    output: .null,
+                    error: .null))
+        } catch {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.error("session.supervisor", "cannot start the session supervisor")])
+        }
+    }
+}
+
+/// The first stop signal received while attached (later ones are ignored).
+final class SignalBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var signal: ForwardedSignal?
+
+    /// Records `signal` if none was recorded yet; returns whether it was the first.
+    func set(_ signal: ForwardedSignal) -> Bool {
+        lock.withLock {
+            guard self.signal == nil else { return false }
+            self.signal = signal
+            return true
+        }
+    }
+
+    var value: ForwardedSignal? { lock.withLock { signal } }
+}

@@ -1,0 +1,188 @@
+import Backends
+import Foundation
+import PolicyCompiler
+import PolicyModel
+
+/// Creates a session up to the point where its container could start: session record, image,
+/// container, network fence. Anything that fails after the container exists removes it and
+/// marks the session failed, so a run never leaves a half-applied sandbox behind.
+struct SessionLauncher {
+    /// A created session, ready to start.
+    struct Launched {
+        var record: SessionRecord
+        var containerID: String
+        var policy: SandboxPolicy
+        var facts: HostFacts
+        /// The fence applied from the host, when the allowlist uses the netns applier.
+        var fence: NetworkFence?
+        var fencePID: Int32?
+    }
+
+    let executor: Executor
+    let audit: AuditLog
+
+    /// Decides the applier: the netns applier by default; the wrapper when asked for, or when
+    /// the host lacks the tools (with a warning).
+    static func chooseEnforcement(_ policy: inout SandboxPolicy, fence: NetworkFence, warnings: inout [Diagnostic]) {
+        guard policy.network.mode.value == .allowlist, policy.network.enforcement.value == .netns else { return }
+        if fence.tools() == nil {
+            warnings.append(.fenceFallback(at: policy.network.enforcement.origin))
+            policy.network.enforcement = Sourced(.wrapper, policy.network.enforcement.origin)
+        }
+    }
+
+    /// Resolves every allowed name now, so that a name with no address stops the run before
+    /// anything is created.
+    static func resolveNames(_ policy: SandboxPolicy, into facts: inout HostFacts) {
+        for rule in policy.network.rules {
+            if case .name(let name) = rule.host, facts.resolvedAddresses[name] == nil {
+                facts.resolvedAddresses[name] = HostFactsProbe.resolve(name)
+            }
+        }
+    }
+
+    func launch(
+        policy: SandboxPolicy, facts: HostFacts, name: String, nameOrigin: Origin?, terminal: TerminalMode,
+        progress: (String) -> Void
+    ) throws(CommandFailure) -> Launched {
+        var facts = facts
+        let podman = executor.podman
+        let homeVolume = HomeVolume.volume(for: policy)
+        let invocation: PodmanInvocation
+        do {
+            invocation = try PodmanBackend.create(
+                policy, facts: facts, session: PodmanSession(name: name, homeVolume: homeVolume), terminal: terminal,
+                resolution: .resolved)
+        } catch {
+            throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
+        }
+        let wrapper = policy.network.mode.value == .allowlist && policy.network.enforcement.value == .wrapper
+        let user = "\(facts.userID):\(facts.groupID)"
+        var record = SessionRecord(
+            name: name, projectDirectory: policy.project.hostPath.value,
+            command: policy.command?.value ?? [policy.shell.value],
+            containerName: PodmanBackend.containerName(forSession: name),
+            image: policy.image.value, network: Self.describe(policy.network), detached: policy.session.detach.value,
+            homeVolume: homeVolume, wrapper: wrapper, shell: policy.shell.value, user: user, now: Date())
+        record.auditLog = policy.auditLog.value
+        let owner = Executor.ownIdentity()
+        record.ownerPID = owner.pid
+        record.ownerStartTime = owner.startTime
+        let created: Bool
+        do {
+            created = try executor.store.create(record)
+        } catch {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.stateUnusable(error.path, reason: error.reason)])
+        }
+        guard created else {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.sessionExists(name, at: nameOrigin)])
+        }
+        audit.record(
+            "session.created",
+            [
+                "name": .string(name), "project_dir": .string(record.projectDirectory), "image": .string(record.image),
+                "command": .array(record.command.map { .string($0) }), "network": .string(record.network),
+                "home_volume": homeVolume.map { .string($0) } ?? .null,
+            ])
+
+        var containerID: String?
+        do {
+            if try !podman.imageExists(policy.image.value) {
+                progress("Pulling image \(policy.image.value)...")
+                try podman.run(["pull", "--quiet", policy.image.value], timeout: .seconds(1800))
+            }
+            let id = try podman.create(invocation, values: values(for: invocation))
+            containerID = id
+            try update(name) { $0.containerID = id }
+            var fence: NetworkFence?
+            var fencePID: Int32?
+            if policy.network.mode.value == .allowlist {
+                if wrapper {
+                    audit.record("network.fence.applied", ["name": .string(name), "enforcement": .string("wrapper")])
+                } else {
+                    try podman.run(["init", id])
+                    let pid = try podman.pid(id)
+                    let resolvers = try podman.resolvers(id)
+                    if !resolvers.isEmpty { facts.containerResolvers = resolvers }
+                    let applier = NetworkFence(
+                        runner: executor.runner, environment: executor.context.environment, rootless: facts.isRootless)
+                    try applier.apply(try ruleset(policy, facts: facts), pid: pid)
+                    fence = applier
+                    fencePID = pid
+                    try update(name) { record in
+                        record.fenceRules = policy.network.rules.map(\.description)
+                        record.fencePID = pid
+                        record.resolvers = facts.containerResolvers
+                    }
+                    audit.record(
+                        "network.fence.applied",
+                        [
+                            "name": .string(name), "enforcement": .string("netns"),
+                            "rules": .array(policy.network.rules.map { .string($0.description) }),
+                            "resolvers": .array(facts.containerResolvers.map { .string($0) }),
+                        ])
+                }
+            }
+            return Launched(
+                record: record, containerID: id, policy: policy, facts: facts, fence: fence, fencePID: fencePID)
+        } catch {
+            podman.stopAndRemove(containerID ?? record.containerName, seconds: 0, force: true)
+            _ = try? executor.store.update(name) { record in
+                record.status = .failed
+                record.endReason = error.diagnostics.first?.message ?? "failed to start"
+            }
+            audit.record(
+                "session.failed",
+                ["name": .string(name), "error": .string(error.diagnostics.first?.code.rawValue ?? "")])
+            throw error
+        }
+    }
+
+    /// The netfilter ruleset for the policy on this host, with names resolved.
+    func ruleset(_ policy: SandboxPolicy, facts: HostFacts) throws(CommandFailure) -> NetfilterRuleset {
+        let ruleset: NetfilterRuleset?
+        do {
+            ruleset = try NetfilterBackend.ruleset(for: policy, facts: facts, resolution: .resolved)
+        } catch {
+            throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
+        }
+        guard let ruleset else {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.error("network.fence-failed", "no ruleset for an allowlist")])
+        }
+        return ruleset
+    }
+
+    /// Updates the session record, as a command failure when the state cannot be written.
+    func update(_ name: String, _ change: (inout SessionRecord) -> Void) throws(CommandFailure) {
+        do {
+            try executor.store.update(name, change)
+        } catch {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.stateUnusable(error.path, reason: error.reason)])
+        }
+    }
+
+    /// The values podman must find in its environment for `-e NAME`: literals, and host
+    /// variables that are set. Credentials are not fetched by this build (they stay unset).
+    func values(for invocation: PodmanInvocation) -> [String: String] {
+        var values = [String: String]()
+        for (name, value) in invocation.environment {
+            switch value {
+            case .literal(let text): values[name] = text
+            case .host(let variable): if let text = executor.context.environment[variable] { values[name] = text }
+            case .credential: continue
+            }
+        }
+        return values
+    }
+
+    /// A short description of the network for the session record and audit log.
+    static func describe(_ network: NetworkPolicy) -> String {
+        switch network.mode.value {
+        case .allowlist:
+            return "allowlist(" + network.rules.map(\.description).joined(separator: ",") + ")"
+        default:
+            return network.mode.value.rawValue
+        }
+    }
+}

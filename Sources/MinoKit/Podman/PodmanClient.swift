@@ -1,0 +1,163 @@
+import Backends
+import Foundation
+import PolicyModel
+
+/// Runs podman for the executor, through the `CommandRunner` seam.
+///
+/// INVARIANT: secret values reach podman only in its own environment (`valueEnvironment`),
+/// never in its arguments; the argv comes from `PodmanBackend` and carries `-e NAME` only.
+struct PodmanClient {
+    /// What `podman info` says about this host.
+    struct Info: Equatable {
+        var version: String
+        var rootless: Bool
+        var cgroupVersion: Int
+        var networkBackend: String
+    }
+
+    let runner: any CommandRunner
+    /// The environment podman runs with (mino's own: HOME, PATH, XDG_RUNTIME_DIR, CONTAINERS_*).
+    let environment: [String: String]
+    let executable = "podman"
+
+    private func spec(_ arguments: [String], extra: [String: String] = [:]) -> ProcessSpec {
+        ProcessSpec(executable, arguments, environment: environment.merging(extra) { $1 })
+    }
+
+    /// Runs `podman arguments…` to completion; a failure becomes a diagnostic naming the
+    /// subcommand and podman's last line of error output.
+    @discardableResult
+    func run(_ arguments: [String], extra: [String: String] = [:], timeout: Duration? = .seconds(120))
+        throws(CommandFailure) -> ProcessResult
+    {
+        let result: ProcessResult
+        do {
+            result = try runner.run(spec(arguments, extra: extra), timeout: timeout)
+        } catch {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
+        }
+        guard result.succeeded else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.podmanFailed(arguments.first ?? "", status: result.status, stderr: result.errorText)])
+        }
+        return result
+    }
+
+    /// `podman info`: version, rootless, cgroup version, network backend. Any failure means
+    /// podman is missing or misconfigured, and says so with `mino setup` as the fix.
+    func info() throws(CommandFailure) -> Info {
+        let format =
+            "{{.Version.Version}}|{{.Host.Security.Rootless}}|{{.Host.CgroupsVersion}}|{{.Host.NetworkBackend}}"
+        let result: ProcessResult
+        do {
+            result = try runner.run(spec(["info", "--format", format]), timeout: .seconds(60))
+        } catch {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
+        }
+        let fields = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
+        guard result.succeeded, fields.count == 4 else {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanMisconfigured(stderr: result.errorText)])
+        }
+        let cgroup = Int(fields[2].filter(\.isNumber)) ?? 1
+        return Info(
+            version: String(fields[0]), rootless: fields[1] == "true", cgroupVersion: cgroup,
+            networkBackend: String(fields[3]))
+    }
+
+    func imageExists(_ image: String) throws(CommandFailure) -> Bool {
+        do {
+            return try runner.run(spec(["image", "exists", image]), timeout: .seconds(60)).succeeded
+        } catch {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
+        }
+    }
+
+    /// `podman create` with the agent's values in podman's environment; returns the container id.
+    func create(_ invocation: PodmanInvocation, values: [String: String]) throws(CommandFailure) -> String {
+        let result = try run(invocation.argv, extra: values)
+        let id = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.podmanFailed("create", status: result.status, stderr: "no container id")])
+        }
+        return id
+    }
+
+    /// The pid of a created-and-initialised container's first process.
+    func pid(_ id: String) throws(CommandFailure) -> Int32 {
+        let text = try run(["inspect", "--format", "{{.State.Pid}}", id]).outputText
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
+        }
+        return pid
+    }
+
+    /// The resolvers in the container's `resolv.conf` (available after `podman init`).
+    func resolvers(_ id: String) throws(CommandFailure) -> [String] {
+        let path = try run(["inspect", "--format", "{{.ResolvConfPath}}", id]).outputText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return fields.count >= 2 && fields[0] == "nameserver" ? String(fields[1]) : nil
+        }
+    }
+
+    /// Stops (SIGTERM, then SIGKILL after `seconds`) and removes a container; a container that
+    /// is already gone is not an error.
+    func stopAndRemove(_ id: String, seconds: Int = 10, force: Bool = false) {
+        let stop = force ? ["kill", id] : ["stop", "--time", String(seconds), id]
+        _ = try? runner.run(spec(stop), timeout: .seconds(Int64(seconds + 30)))
+        _ = try? runner.run(spec(["rm", "--force", "--time", "0", id]), timeout: .seconds(60))
+    }
+
+    /// Whether a container exists, and whether it runs.
+    func state(_ id: String) -> (exists: Bool, running: Bool) {
+        guard
+            let result = try? runner.run(
+                spec(["inspect", "--format", "{{.State.Running}}", id]), timeout: .seconds(30)),
+            result.succeeded
+        else { return (false, false) }
+        return (true, result.outputText.trimmingCharacters(in: .whitespacesAndNewlines) == "true")
+    }
+}
+
+extension Diagnostic {
+    static func podmanUnavailable(_ error: ProcessError) -> Diagnostic {
+        switch error.kind {
+        case .notFound:
+            return .error(
+                "podman.not-found", "podman is not installed or not on PATH",
+                help: "install it with `mino setup`, or add it to PATH")
+        case .timedOut:
+            return .error(
+                "podman.timed-out", "podman did not answer in time",
+                help: "check `podman info`; `mino setup --check` lists what is missing")
+        case .spawnFailed:
+            return .error(
+                "podman.not-found", "cannot start podman (\(String(cString: strerror(error.code))))",
+                help: "run `mino setup` to install and configure podman")
+        }
+    }
+
+    static func podmanMisconfigured(stderr: String) -> Diagnostic {
+        .error(
+            "podman.misconfigured", "podman is installed but does not work: \(lastLine(stderr))",
+            help: "run `mino setup` to configure podman (rootless needs subuid/subgid entries and XDG_RUNTIME_DIR)")
+    }
+
+    static func podmanFailed(_ command: String, status: ProcessStatus, stderr: String) -> Diagnostic {
+        .error(
+            "podman.failed", "`podman \(command)` failed (status \(status.shellStatus)): \(lastLine(stderr))",
+            help: "run with -v to see the podman commands; `mino status` checks the host")
+    }
+
+    /// The last non-empty line, shortened: podman's errors end with the useful part.
+    private static func lastLine(_ text: String) -> String {
+        let line = text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "no output"
+        return line.count > 200 ? String(line.prefix(197)) + "..." : String(line)
+    }
+}
