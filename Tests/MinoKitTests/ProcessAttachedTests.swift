@@ -146,16 +146,6 @@
         }
     }
 
-    /// Signals an `onSignal` handler received, from any thread.
-    final class SignalLog: @unchecked Sendable {
-        // INVARIANT: `received` is only touched while holding `lock`.
-        private let lock = NSLock()
-        private var received: [ForwardedSignal] = []
-
-        func append(_ signal: ForwardedSignal) { lock.withLock { received.append(signal) } }
-        var signals: [ForwardedSignal] { lock.withLock { received } }
-    }
-
     /// A pseudo-terminal pair for terminal tests (the functions are looked up at run time: Swift's
     /// `Glibc` module does not import them).
     struct PseudoTerminal {

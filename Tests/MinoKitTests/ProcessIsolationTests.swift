@@ -76,11 +76,16 @@
                     "/bin/sleep", ["10"], environment: ["MINO_TOKEN": secret], output: .null, error: .null)
                 let pid = try runner.spawnDetached(spec)
                 defer { kill(pid, SIGKILL) }
-                // What `ps` shows every local user, read from outside the child.
-                let argv = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))
-                #expect(String(decoding: argv, as: UTF8.self) == "/bin/sleep\u{0}10\u{0}")
-                let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
-                #expect(String(decoding: environment, as: UTF8.self) == "MINO_TOKEN=\(secret)\u{0}")
+                // What `ps` shows every local user, read from outside the child. The kernel fills
+                // these in while the program loads, just after posix_spawn returned: wait for them.
+                func read(_ file: String) -> String {
+                    let data = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/\(file)"))) ?? Data()
+                    return String(decoding: data, as: UTF8.self)
+                }
+                #expect(ProcessSupport.waitUntil { !read("cmdline").isEmpty && !read("environ").isEmpty })
+                #expect(read("cmdline") == "/bin/sleep\u{0}10\u{0}")
+                let environment = read("environ")
+                #expect(environment == "MINO_TOKEN=\(secret)\u{0}")
             }
         }
     }
