@@ -37,6 +37,8 @@
         private static let chunkSize = 64 * 1024
 
         private let child: ChildProcess
+        // INVARIANT: each descriptor property is set to nil when its descriptor is closed, so every
+        // one is closed exactly once (a second close could hit a number another thread reused).
         private var exitNotice: Int32?
         private var input: Int32?
         private let inputBytes: [UInt8]
@@ -47,6 +49,7 @@
         private var phase = Phase.running
         private var exited = false
         private var outcome = Outcome()
+        private var buffer = [UInt8](repeating: 0, count: chunkSize)
 
         /// Takes ownership of the parent's pipe ends (each non-blocking, or `nil` when not used) and
         /// of `exitNotice`, the reading end of a pipe whose writing end `notifyExit` closes.
@@ -182,7 +185,6 @@
             into collected: WritableKeyPath<Outcome, [UInt8]>, from stream: WritableKeyPath<Self, Int32?>
         ) {
             guard let descriptor = self[keyPath: stream] else { return }
-            var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
             let count = Glibc.read(descriptor, &buffer, buffer.count)
             if count > 0 {
                 outcome[keyPath: collected].append(contentsOf: buffer[0..<count])

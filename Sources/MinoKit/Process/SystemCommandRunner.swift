@@ -31,6 +31,9 @@
         /// whole group gets SIGTERM, then SIGKILL two seconds later, so helpers it started end too.
         /// Without one it stays in mino's group, so a Ctrl-C at the terminal reaches it as it would
         /// from a shell and an interrupted mino is not left waiting for it.
+        ///
+        /// Captured output is read to its end: when the child leaves a helper running that still
+        /// holds its output, the run lasts until that helper closes it (or the deadline passes).
         public func run(_ spec: ProcessSpec, timeout: Duration?) throws(ProcessError) -> ProcessResult {
             let path = try locate(spec)
             var launch = ProcessLaunch(
