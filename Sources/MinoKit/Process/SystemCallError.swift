@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+    import Glibc
+
+    /// A failed system call inside the process layer: the `errno` it set (or returned).
+    struct SystemCallError: Error, Equatable {
+        /// The error number.
+        var code: Int32
+
+        /// The current thread's `errno`.
+        static var current: SystemCallError { SystemCallError(code: errno) }
+
+        /// Throws the code a `posix_spawn*` function returned, unless it is 0.
+        static func check(_ result: Int32) throws(SystemCallError) {
+            if result != 0 { throw SystemCallError(code: result) }
+        }
+    }
+
+    extension ProcessError {
+        /// A `spawnFailed` error for `executable` carrying the failed call's `errno`.
+        init(_ failure: SystemCallError, executable: String) {
+            self.init(kind: .spawnFailed, executable: executable, code: failure.code)
+        }
+    }
+#endif
