@@ -20,7 +20,16 @@ extension CommandContext {
             standardInputIsTerminal: isatty(STDIN_FILENO) == 1,
             standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1,
             standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-            terminalWidth: terminalColumns(STDOUT_FILENO))
+            terminalWidth: terminalColumns(STDOUT_FILENO), commandRunner: SystemCommandRunner(),
+            executablePath: executablePath())
+    }
+
+    /// The absolute path of the running executable (`/proc/self/exe`), for starting mino again.
+    private static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return CommandLine.arguments.first.flatMap { $0.hasPrefix("/") ? $0 : nil } }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The column count a terminal reports, or `nil` when the descriptor is not a terminal.

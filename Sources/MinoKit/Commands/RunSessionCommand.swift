@@ -31,7 +31,7 @@ enum RunSessionCommand {
             throw CommandFailure(exitCode: .dataError, diagnostics: warnings + error.diagnostics)
         }
         if geteuid() == 0, !policy.identity.allowRoot.value {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.rootRefused(at: policy.identity.allowRoot.origin)])
+            throw CommandFailure(exitCode: .failure, diagnostics: [.rootRefused(at: nil)])
         }
         if policy.runtime.value == .native {
             throw CommandFailure(exitCode: .unavailable, diagnostics: [.nativeUnavailable(at: policy.runtime.origin)])

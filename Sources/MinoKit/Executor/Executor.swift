@@ -110,7 +110,7 @@ extension Diagnostic {
             help: "`mino list` shows the running sessions")
     }
 
-    static func rootRefused(at origin: Origin) -> Diagnostic {
+    static func rootRefused(at origin: Origin?) -> Diagnostic {
         .error(
             "run.root-refused", "mino is running as root, so the agent would run as root in the container", at: origin,
             help:
