@@ -34,6 +34,8 @@ let package = Package(
         .testTarget(
             name: "GoldenTests", dependencies: ["MinoKit", "PolicyCompiler", "Backends", "TestSupport"],
             exclude: ["Cases", "README.md"]),
+        // Real podman, rootless and rootful: opt-in with MINO_INTEGRATION=1 (always on under CI).
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
         .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"], exclude: ["Snapshots"]),
     ]
 )
