@@ -98,7 +98,17 @@ enum GoldenPipeline {
         layers += [environmentLayer, flags]
 
         // Compile and render.
-        let output = try PolicyCompilation.compile(EffectiveConfig(layers: layers), request: request, facts: facts)
+        let effective = EffectiveConfig(layers: layers)
+        var cacheVolumes = [CacheVolume]()
+        if case .boolean(true)? = effective.value("cache.enabled") {
+            // `lockfiles/NAME` stands for the file NAME in the project root.
+            cacheVolumes = LockfileDetection.volumes(
+                for: LockfileDetection.detect { (name: String) -> [UInt8]? in
+                    golden.input("lockfiles/" + name).map { Array($0.utf8) }
+                })
+        }
+        let output = try PolicyCompilation.compile(
+            effective, request: request, facts: facts, cacheVolumes: cacheVolumes)
         let policy = output.policy
         let plan = try PlanArtifacts.build(policy, facts: facts, resolution: resolution, terminal: .none)
         let allWarnings = warnings + output.warnings

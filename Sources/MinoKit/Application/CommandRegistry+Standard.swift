@@ -16,5 +16,9 @@ extension CommandRegistry {
         (["stop"], StopSessionCommand.run),
         (["logs"], LogsSessionCommand.run),
         (["exec"], ExecSessionCommand.run),
+        (["cache", "list"], CacheListCommand.run),
+        (["cache", "info"], CacheInfoCommand.run),
+        (["cache", "gc"], CacheGCCommand.run),
+        (["cache", "clear"], CacheClearCommand.run),
     ])
 }

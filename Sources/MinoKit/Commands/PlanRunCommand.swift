@@ -22,10 +22,13 @@ enum PlanRunCommand {
         }
         let resolve = parsed.flag(.resolve)
         var facts = HostFactsProbe.probe(context: context)
+        let cacheVolumes = try LockfileScanner.cacheVolumes(
+            config: loaded.config, projectDirectory: request.projectDirectory.value)
         var output: PolicyCompilation.Output
         var artifacts: PlanArtifacts
         do {
-            output = try PolicyCompilation.compile(loaded.config, request: request, facts: facts)
+            output = try PolicyCompilation.compile(
+                loaded.config, request: request, facts: facts, cacheVolumes: cacheVolumes)
             if resolve {
                 for rule in output.policy.network.rules {
                     if case .name(let name) = rule.host, facts.resolvedAddresses[name] == nil {

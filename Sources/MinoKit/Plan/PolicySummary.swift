@@ -76,7 +76,8 @@ enum PolicySummary {
         if policy.credentials.strict.value { add("credentials", "strict", policy.credentials.strict.origin) }
         add("caches", policy.caches.enabled.value ? "enabled" : "disabled", policy.caches.enabled.origin)
         for volume in policy.caches.volumes {
-            add("  cache", "\(volume.volumeName) -> \(volume.target)", policy.caches.enabled.origin)
+            let source = volume.lockfile.map { " (from \($0))" } ?? ""
+            add("  cache", "\(volume.volumeName) -> \(volume.target)\(source)", policy.caches.enabled.origin)
         }
         if policy.caches.fresh.value { add("  fresh", "true", policy.caches.fresh.origin) }
         add("home volume", policy.homeVolume.value ? "enabled" : "disabled", policy.homeVolume.origin)

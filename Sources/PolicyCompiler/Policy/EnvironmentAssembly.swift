@@ -17,6 +17,13 @@ enum EnvironmentAssembly {
         config: EffectiveConfig, credentials: CredentialRequest, caches: CachePolicy, sshSocketPresent: Bool
     ) -> [EnvironmentVariable] {
         var variables = [String: EnvironmentVariable]()
+        // Cache variables first: a variable the user configures points elsewhere on purpose.
+        for volume in caches.volumes {
+            for (name, value) in volume.environment {
+                variables[name] = EnvironmentVariable(
+                    name: name, value: .literal(value), isSecret: false, origin: caches.enabled.origin)
+            }
+        }
         let configured = config.setting("container.env")
         var fromCommandLine = [EnvironmentVariable]()
         if let configured, case .table(let members) = configured.value {
@@ -29,12 +36,6 @@ enum EnvironmentAssembly {
                     isSecret: isArgument || EnvironmentVariable.looksSecret(name: name),
                     origin: origin)
                 if isArgument { fromCommandLine.append(variable) } else { variables[name] = variable }
-            }
-        }
-        for volume in caches.volumes {
-            for (name, value) in volume.environment {
-                variables[name] = EnvironmentVariable(
-                    name: name, value: .literal(value), isSecret: false, origin: caches.enabled.origin)
             }
         }
         let enabled: [String: Sourced<Bool>] = [

@@ -359,16 +359,25 @@ public struct CacheVolume: Hashable, Sendable {
     public var volumeName: String
     /// Environment variables pointing the ecosystem's tools at the cache, sorted by name.
     public var environment: [String: String]
+    /// The lockfile the key comes from (`Cargo.lock`), when known.
+    public var lockfile: String?
 
     /// Creates a cache volume.
-    public init(ecosystem: String, volumeName: String, environment: [String: String]) {
+    public init(ecosystem: String, volumeName: String, environment: [String: String], lockfile: String? = nil) {
         self.ecosystem = ecosystem
         self.volumeName = volumeName
         self.environment = environment
+        self.lockfile = lockfile
     }
 
     /// Where the volume is mounted.
     public var target: String { "/cache/\(ecosystem)" }
+
+    /// The content key: what follows `mino-cache-<ecosystem>-` in the volume name.
+    public var key: String {
+        let prefix = "mino-cache-\(ecosystem)-"
+        return volumeName.hasPrefix(prefix) ? String(volumeName.dropFirst(prefix.count)) : ""
+    }
 }
 
 /// Session settings.
