@@ -31,6 +31,13 @@ public enum ShellQuoting {
         return "'" + word.replacingAll("'", with: "'\\''") + "'"
     }
 
+    /// `word` as a single fish shell word: in single quotes, where fish reads `\\` and `\'` as
+    /// escapes (unlike POSIX shells). Completion scripts for fish use this.
+    public static func fishQuote(_ word: String) -> String {
+        guard needsQuoting(word) else { return word }
+        return "'" + word.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
+    }
+
     /// `word` quoted for display on one line: like `quote(_:)`, but a word holding control
     /// characters is written in `$'…'` form (bash, zsh, ksh) with escapes, so that an echoed
     /// command line never spans lines or moves the cursor.

@@ -7,6 +7,10 @@ extension CommandRegistry {
     public static let standard = CommandRegistry([
         (["config", "path"], ConfigPathCommand.run),
         (["config", "show"], ConfigShowCommand.run),
+        (["config", "init"], ConfigInitCommand.run),
+        (["config", "set"], ConfigSetCommand.run),
+        (["init"], ProjectInitCommand.run),
+        (["completions"], CompletionsScriptCommand.run),
         (["policy", "check"], PolicyCheckCommand.run),
         (["policy", "explain"], PolicyExplainCommand.run),
         (["plan"], PlanRunCommand.run),

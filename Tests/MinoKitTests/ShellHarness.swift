@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Runs real shells for the completion tests: fish through `complete -C`, bash and zsh through
+/// their line editors in a tmux pane (keys sent, screen captured), with bounded waits.
+///
+/// Under CI a missing shell or tmux fails the test; elsewhere the test is skipped by its caller.
+enum ShellHarness {
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
+
+    static func find(_ name: String) -> String? {
+        for directory in ["/usr/bin", "/bin", "/usr/local/bin"]
+        where FileManager.default.isExecutableFile(
+            atPath: directory + "/" + name)
+        {
+            return directory + "/" + name
+        }
+        return nil
+    }
+
+    /// Whether every tool exists; records a failure under CI when one is missing.
+    static func available(_ tools: [String]) -> Bool {
+        let missing = tools.filter { find($0) == nil }
+        if !missing.isEmpty, isCI {
+            Issue.record("missing \(missing.joined(separator: ", ")): scripts/install-test-deps installs them")
+        }
+        return missing.isEmpty
+    }
+
+    /// Runs a program to completion (at most `seconds`), returning its standard output.
+    @discardableResult
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, seconds: Double = 20
+    )
+        throws -> String
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        // Output goes to a file, not a pipe: `tmux new-session` leaves a server running that
+        // inherits the descriptor, and a pipe would never reach its end.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mino-shell-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try FileHandle(forWritingTo: file)
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try? output.close()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    /// A tmux session running one shell; removed by `close()`.
+    struct Pane {
+        let name: String
+        let tmux: String
+
+        init(command: [String], environment: [String: String]) throws {
+            tmux = ShellHarness.find("tmux") ?? "/usr/bin/tmux"
+            name = "mino-test-\(UUID().uuidString.prefix(8))"
+            let assignments = environment.keys.sorted().map { "\($0)=\(environment[$0] ?? "")" }
+            try ShellHarness.run(
+                tmux, ["new-session", "-d", "-s", name, "-x", "200", "-y", "50", "env", "-i"] + assignments + command)
+        }
+
+        func send(_ keys: String...) throws {
+            try ShellHarness.run(tmux, ["send-keys", "-t", name] + keys)
+        }
+
+        func screen() throws -> String {
+            try ShellHarness.run(tmux, ["capture-pane", "-p", "-t", name])
+        }
+
+        /// Polls the screen until `predicate` holds (at most 5 s); returns the last screen.
+        func wait(until predicate: (String) -> Bool) throws -> String {
+            var text = ""
+            for _ in 0..<50 {
+                text = try screen()
+                if predicate(text) { return text }
+                usleep(100_000)
+            }
+            return text
+        }
+
+        func close() {
+            _ = try? ShellHarness.run(tmux, ["kill-session", "-t", name])
+        }
+    }
+}
