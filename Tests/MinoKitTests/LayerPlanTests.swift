@@ -69,6 +69,26 @@ import Testing
         #expect(result.stderr.contains("\(home.path)/.config/mino/layers/nope"))
     }
 
+    @Test func policyCheckValidatesLayerManifests() throws {
+        try writeLayer("good", name: "good", extra: "[env]\nA = \"1\"\n")
+        try writeLayer("bad", name: "bad", extra: "[env]\nA = \"1\\nRUN id\"\nB = 2\n")
+        let good = MinoRun(
+            ["policy", "check", home.path + "/good/layer.toml"], environment: ["HOME": home.path], registry: .standard,
+            currentDirectory: project)
+        #expect(good.status == 0, "\(good.stderr)")
+        let bad = MinoRun(
+            ["policy", "check", home.path + "/bad/layer.toml", "--diagnostics-format", "plain"],
+            environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("bad/layer.toml:7:5: error[layer.wrong-type]"), "\(bad.stderr)")
+        try writeLayer("newline", name: "newline", extra: "[env]\nA = \"1\\nRUN id\"\n")
+        let newline = MinoRun(
+            ["policy", "check", home.path + "/newline/layer.toml", "--diagnostics-format", "plain"],
+            environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
+        #expect(newline.status == 65)
+        #expect(newline.stderr.contains("newline/layer.toml:6:1: error[backend.invalid-layer-value]"))
+    }
+
     @Test func diskViewReportsLinksAndFifosWithoutFollowingOrReadingThem() throws {
         let directory = try home.directory("layer")
         let file = try home.write("layer/install.sh", "echo\n")
