@@ -150,3 +150,24 @@ extension Validation {
         }
     }
 }
+
+extension Validation {
+    /// A layer name: `[A-Za-z0-9_-]{1,64}`, not starting with `-`.
+    static func layerName(_ name: String, origin: Origin?) -> Diagnostic? {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, first != UInt8(ascii: "-"), bytes.count <= 64,
+            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else { return .backendInvalidLayerName(name, at: origin) }
+        return nil
+    }
+
+    /// A distribution package name: `[A-Za-z0-9._+-]+`, not starting with `-`.
+    static func packageName(_ name: String, origin: Origin?) -> Diagnostic? {
+        let bytes = Array(name.utf8)
+        let allowed = Array("._+-".utf8)
+        guard let first = bytes.first, first != UInt8(ascii: "-"), bytes.count <= 128,
+            bytes.allSatisfy({ isAlphanumeric($0) || allowed.contains($0) })
+        else { return .backendInvalidPackageName(name, at: origin) }
+        return nil
+    }
+}

@@ -1,4 +1,5 @@
 import Backends
+import Foundation
 import PolicyCompiler
 import PolicyModel
 import TestSupport
@@ -31,6 +32,8 @@ enum GoldenPipeline {
             case "platform": facts.platform = value == "macOS" ? .macOS : .linux
             case "home": facts.homeDirectory = value
             case "resolve": resolution = value == "false" ? .symbolic : .resolved
+            case "base_image_id":
+                facts.imageIDs[ImageResolution.baseImage] = value.isEmpty ? nil : value
             case "project": break  // read by the pipeline
             default: preconditionFailure("unknown fact \(key) in \(golden.name)/facts.txt")
             }
@@ -109,8 +112,11 @@ enum GoldenPipeline {
         }
         let output = try PolicyCompilation.compile(
             effective, request: request, facts: facts, cacheVolumes: cacheVolumes)
-        let policy = output.policy
-        let plan = try PlanArtifacts.build(policy, facts: facts, resolution: resolution, terminal: .none)
+        let search = LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory)
+        let (policy, composition) = try LayerPlanning.compose(
+            output.policy, facts: facts, search: search, fileSystem: layerFiles(golden, search: search))
+        let plan = try PlanArtifacts.build(
+            policy, facts: facts, resolution: resolution, terminal: .none, composition: composition)
         let allWarnings = warnings + output.warnings
         let options = PlanRenderer.Options(resolved: resolution == .resolved)
         var files: [String: String] = [
@@ -131,10 +137,30 @@ enum GoldenPipeline {
             files["netfilter-v6.rules"] = netfilter.ipv6
         }
         if let exec = plan.execWrapper { files["exec-wrapper.sh"] = exec.rendered }
+        if let containerfile = composition?.containerfile { files["Containerfile"] = containerfile.rendered }
+        if let tag = composition?.tag { files["image.tag"] = tag + "\n" }
         if let anchor = plan.pfAnchor { files["pf.anchor"] = anchor.rendered }
         if let reference = plan.pfConf { files["pf.conf"] = reference.rendered }
         if let sudoers = plan.sudoers { files["sudoers.d-" + sudoers.fileName] = sudoers.rendered }
         if let request = plan.helperRequest { files["helper-request.json"] = request.rendered }
         return files
+    }
+
+    /// The case's `layers/project/<name>/…` and `layers/user/<name>/…` files, at the fake
+    /// project's `.mino/layers/<name>/…` and the fake user's layer directory.
+    static func layerFiles(_ golden: GoldenCase, search: LayerSearchPaths) -> InMemoryLayerFileSystem {
+        var fileSystem = InMemoryLayerFileSystem()
+        let root = golden.directory.appendingPathComponent("layers")
+        for (scope, base) in [("project", search.projectLayers), ("user", search.userLayers ?? "")] {
+            let directory = root.appendingPathComponent(scope)
+            guard let walker = FileManager.default.enumerator(atPath: directory.path) else { continue }
+            while let relative = walker.nextObject() as? String {
+                let url = directory.appendingPathComponent(relative)
+                if let data = FileManager.default.contents(atPath: url.path), !url.hasDirectoryPath {
+                    fileSystem.nodes[base + "/" + relative] = .file([UInt8](data))
+                }
+            }
+        }
+        return fileSystem
     }
 }

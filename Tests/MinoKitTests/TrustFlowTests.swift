@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCompiler
+import PolicyModel
 import Testing
 
 @testable import MinoKit

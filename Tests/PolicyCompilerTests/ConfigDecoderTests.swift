@@ -72,7 +72,7 @@ import Testing
         .init(
             input: "[container]\nlayers = [1️⃣\"-rf\"]\n", code: "policy.invalid-value",
             message: "`container.layers` entry `-rf` is not a valid layer name",
-            help: "use lowercase letters, digits, `_` and `-`, not starting with `-`", underlined: "\"-rf\""),
+            help: "use letters, digits, `_` and `-`, not starting with `-`", underlined: "\"-rf\""),
         .init(
             input: "version = 1️⃣2\n", code: "policy.unsupported-version",
             message: "`version = 2` is newer than this mino understands (highest supported: 1)",

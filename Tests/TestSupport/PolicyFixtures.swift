@@ -13,7 +13,14 @@ public enum PolicyFixtures {
             "github.com": ["140.82.112.3", "140.82.112.4"],
             "api.github.com": ["140.82.112.5"],
             "registry.npmjs.org": ["104.16.0.35", "2606:4700::6810:23"],
-        ], sshAuthSocket: nil, hardLimits: ["nofile": 524_288, "nproc": 127_000], minoVersion: "9.9.9-test")
+        ], sshAuthSocket: nil, hardLimits: ["nofile": 524_288, "nproc": 127_000], minoVersion: "9.9.9-test",
+        imageIDs: [ImageResolution.baseImage: baseImageID])
+
+    /// The fake local ID of the base image.
+    public static let baseImageID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+    /// Where the fake user's layers live (`layers` beside `~/.config/mino/config.toml`).
+    public static let userLayersDirectory = "/home/agent/.config/mino/layers"
 
     /// The fake project directory.
     public static let projectDirectory = "/home/agent/src/my-app"

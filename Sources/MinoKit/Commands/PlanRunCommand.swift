@@ -26,9 +26,15 @@ enum PlanRunCommand {
             config: loaded.config, projectDirectory: request.projectDirectory.value)
         var output: PolicyCompilation.Output
         var artifacts: PlanArtifacts
+        let locations = ConfigLocations(parsed: parsed, context: context)
+        let search = LayerSearchPaths(
+            projectDirectory: request.projectDirectory.value, userLayers: locations.userLayersDirectory)
         do {
             output = try PolicyCompilation.compile(
                 loaded.config, request: request, facts: facts, cacheVolumes: cacheVolumes)
+            let composed = try LayerPlanning.compose(
+                output.policy, facts: facts, search: search, fileSystem: DiskLayerFileSystem())
+            output.policy = composed.policy
             if resolve {
                 for rule in output.policy.network.rules {
                     if case .name(let name) = rule.host, facts.resolvedAddresses[name] == nil {
@@ -40,7 +46,7 @@ enum PlanRunCommand {
                 output.policy, facts: facts, resolution: resolve ? .resolved : .symbolic,
                 terminal: TerminalMode(
                     stdinIsTerminal: context.standardInputIsTerminal, stdoutIsTerminal: context.standardOutputIsTerminal
-                ))
+                ), composition: composed.composition)
         } catch {
             throw CommandFailure(exitCode: .dataError, diagnostics: loaded.warnings + error.diagnostics)
         }

@@ -5,7 +5,7 @@ import PolicyModel
 /// `mino policy check [FILE…]`: parses and validates config and policy files and reports every
 /// diagnostic with file:line:col. Exit 0 when all files are valid, 65 when any is invalid, 66
 /// when a file is missing. Without arguments it checks the global config and the project's
-/// `.mino.toml`, whichever exist.
+/// `.mino.toml`, whichever exist. A file named `layer.toml` is checked as a layer manifest.
 enum PolicyCheckCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let locations = ConfigLocations(parsed: parsed, context: context)
@@ -40,6 +40,10 @@ enum PolicyCheckCommand {
                 all.append(.configFileNotFound(display, at: target.origin, isGlobalConfig: target.kind == .global))
             case .failed(let diagnostic):
                 all.append(diagnostic)
+            case .file(let source) where target.path.hasSuffix("/" + ResolvedLayer.manifestFileName):
+                let diagnostics = checkedLayerManifest(source)
+                all += diagnostics
+                if !diagnostics.contains(where: { $0.severity == .error }) { checked.append(display) }
             case .file(let source):
                 var (layer, diagnostics) = ConfigDecoder.decode(source, as: target.kind)
                 if let layer, !diagnostics.contains(where: { $0.severity == .error }) {
@@ -84,6 +88,23 @@ enum PolicyCheckCommand {
             found += error.diagnostics
         }
         return found.filter { $0.origin?.fileSpan?.file == layer.source }
+    }
+
+    /// A layer's `layer.toml`: decoded, then composed on its own so the values the
+    /// Containerfile would refuse (control characters) are reported too.
+    private static func checkedLayerManifest(_ source: SourceFile) -> [Diagnostic] {
+        let (decoded, diagnostics) = LayerManifestDecoder.decode(source)
+        guard let manifest = decoded else { return diagnostics }
+        let layer = ResolvedLayer(
+            requested: manifest.name, scope: .user, directory: ConfigLocations.parent(of: source.path),
+            manifest: manifest, files: [LayerFile(path: ResolvedLayer.manifestFileName, bytes: source.bytes)])
+        do {
+            _ = try ContainerfileBackend.compose(
+                baseImage: Sourced(ImageResolution.baseImage, .builtin), baseImageID: nil, layers: [layer])
+            return diagnostics
+        } catch {
+            return diagnostics + error.diagnostics
+        }
     }
 
     private static func count(_ number: Int, _ noun: String) -> String {

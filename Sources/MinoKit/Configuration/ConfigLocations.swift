@@ -31,6 +31,13 @@ struct ConfigLocations {
         }
     }
 
+    /// The user's layer directory: `layers` beside the global config file (so
+    /// `~/.config/mino/layers` by default, `<dir>/layers` for `--config <dir>/config.toml`).
+    var userLayersDirectory: String {
+        let directory = ConfigLocations.parent(of: globalConfigPath)
+        return (directory == "/" ? "" : directory) + "/layers"
+    }
+
     /// `$HOME`, or the password database's entry for this user, or `/`.
     static func home(environment: [String: String]) -> String {
         if let home = environment["HOME"], home.hasPrefix("/") { return normalised(home) }

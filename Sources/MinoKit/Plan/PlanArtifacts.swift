@@ -16,6 +16,8 @@ struct PlanArtifacts {
     var pfConf: PFConfReference?
     var sudoers: SudoersFragment?
     var helperRequest: HelperRequest?
+    /// The layers composed onto the base image, when the policy names any.
+    var composition: LayerComposition?
     var notes: [Diagnostic] = []
 
     /// Every enforcement report, each element once (the first report wins), sorted by element.
@@ -33,10 +35,17 @@ struct PlanArtifacts {
     }
 
     /// Builds the artifacts; `resolution` is `.symbolic` unless names were resolved (`--resolve`).
+    /// `composition` is the policy's layer composition (`LayerPlanning`), already applied to
+    /// `policy`.
     static func build(
-        _ policy: SandboxPolicy, facts: HostFacts, resolution: AddressResolution, terminal: TerminalMode
+        _ policy: SandboxPolicy, facts: HostFacts, resolution: AddressResolution, terminal: TerminalMode,
+        composition: LayerComposition? = nil
     ) throws(DiagnosticError) -> PlanArtifacts {
         var artifacts = PlanArtifacts()
+        if let composition {
+            artifacts.composition = composition
+            artifacts.notes += layerNotes(composition)
+        }
         let session = policy.session.name?.value ?? previewSession
         switch policy.runtime.value {
         case .container:
@@ -68,9 +77,35 @@ struct PlanArtifacts {
         }
         return artifacts
     }
+
+    /// What the plan cannot know or the user must still decide about the layers.
+    static func layerNotes(_ composition: LayerComposition) -> [Diagnostic] {
+        var notes = [Diagnostic]()
+        for layer in composition.layers where layer.needsApproval {
+            notes.append(.layerNeedsApproval(layer.name, directory: layer.directory, at: layer.requested.origin))
+        }
+        if composition.isTagProvisional {
+            notes.append(.provisionalImageTag(composition.baseImage.value, at: composition.baseImage.origin))
+        }
+        return notes
+    }
 }
 
 extension Diagnostic {
+    static func layerNeedsApproval(_ name: String, directory: String, at origin: Origin) -> Diagnostic {
+        .warning(
+            "plan.layer-needs-approval",
+            "layer `\(name)` comes from the project (`\(directory)`), which is repository code", at: origin,
+            help: "mino run asks you to approve this exact layer content (its SHA-256) before using it")
+    }
+
+    static func provisionalImageTag(_ image: String, at origin: Origin) -> Diagnostic {
+        .warning(
+            "plan.provisional-image-tag",
+            "the composed image tag is provisional: the ID of `\(image)` is not known until it is pulled", at: origin,
+            help: "the tag also covers the base image's ID, so a re-pulled base rebuilds the composed image")
+    }
+
     static func nativeLinuxUnavailable(at origin: Origin) -> Diagnostic {
         .warning(
             "plan.native-linux-unavailable",

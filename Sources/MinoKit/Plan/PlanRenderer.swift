@@ -27,6 +27,13 @@ enum PlanRenderer {
             let body = reports.map { "\($0.element.padding(width))  \($0.level.rawValue.padding(11))  \($0.note)\n" }
             out += section("ENFORCEMENT ON THIS HOST", body.joined())
         }
+        if let composition = artifacts.composition {
+            out += section("LAYERS", layerRows(composition))
+            if let containerfile = composition.containerfile, let tag = composition.tag {
+                out += section(
+                    "CONTAINERFILE (podman build -t \(tag), when the image is missing)", annotated(containerfile.lines))
+            }
+        }
         if let podman = artifacts.podman {
             out += section("PODMAN (\(podman.form.rawValue))", annotated(podman.lines))
             if let wrapper = podman.wrapper {
@@ -62,7 +69,7 @@ enum PlanRenderer {
 
     /// A titled section with every line of `body` indented by two spaces (byte-wise: the plan
     /// is printed on every `mino plan`, so no grapheme segmentation here).
-    private static func section(_ title: String, _ body: String) -> String {
+    static func section(_ title: String, _ body: String) -> String {
         var bytes = Array("\n\(title)\n".utf8)
         bytes.reserveCapacity(bytes.count + body.utf8.count * 11 / 10)
         var atLineStart = true
@@ -79,7 +86,7 @@ enum PlanRenderer {
     }
 
     /// Lines with `# provenance` comments aligned in one column.
-    private static func annotated(_ lines: [ArtifactLine]) -> String {
+    static func annotated(_ lines: [ArtifactLine]) -> String {
         let column = min(72, lines.map { $0.text.unicodeScalars.count }.max() ?? 0)
         return lines.map { line in
             guard let origin = line.origin else { return line.text + "\n" }
@@ -105,6 +112,7 @@ enum PlanRenderer {
             documents["netfilter"] = .object(["ipv4": .string(netfilter.ipv4), "ipv6": .string(netfilter.ipv6)])
         }
         if let exec = artifacts.execWrapper { documents["exec_wrapper"] = .string(exec.rendered) }
+        if let composition = artifacts.composition { documents["layers"] = layersJSON(composition) }
         if let anchor = artifacts.pfAnchor {
             documents["pf_anchor"] = .object(["path": .string(anchor.anchorPath), "text": .string(anchor.rendered)])
         }
@@ -128,7 +136,7 @@ enum PlanRenderer {
         ])
     }
 
-    private static func lines(_ lines: [ArtifactLine]) -> JSONValue {
+    static func lines(_ lines: [ArtifactLine]) -> JSONValue {
         .array(
             lines.map { line in
                 var object: [String: JSONValue] = ["text": .string(line.text)]

@@ -161,11 +161,16 @@ public enum EnvironmentName {
     }
 }
 
-/// Layer names: `[a-z0-9_-]{1,64}`, not starting with `-`.
+/// Layer names: `[A-Za-z0-9_-]{1,64}`, not starting with `-` (it could read as an option).
+///
+/// A valid name is also a safe single path component (no `/`, `\`, `.` or `..`), a safe
+/// Containerfile and shell word, and a safe part of a build-context file name.
 public enum LayerName {
     /// Whether `name` is a valid layer name.
     public static func isValid(_ name: String) -> Bool {
         guard (1...64).contains(name.utf8.count), name.first != "-" else { return false }
-        return name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+        return name.utf8.allSatisfy {
+            ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45
+        }
     }
 }

@@ -101,7 +101,7 @@ public enum ConfigValidation {
             each { name in
                 LayerName.isValid(name)
                     ? nil
-                    : ("is not a valid layer name", "use lowercase letters, digits, `_` and `-`, not starting with `-`")
+                    : ("is not a valid layer name", "use letters, digits, `_` and `-`, not starting with `-`")
             }
         }
         return problems

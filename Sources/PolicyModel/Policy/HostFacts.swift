@@ -39,13 +39,17 @@ public struct HostFacts: Hashable, Sendable {
     public var minoVersion: String
     /// Where the macOS native helper is installed.
     public var helperPath: String
+    /// Local image IDs by image reference (`podman image inspect --format {{.Id}}`), for the
+    /// images the executor has pulled or inspected; composed image tags cover the base's ID.
+    public var imageIDs: [String: String]
 
     /// Creates host facts.
     public init(
         platform: Platform, userID: UInt32, groupID: UInt32, userName: String, homeDirectory: String,
         isRootless: Bool, cgroupVersion: Int, pidsLimitSupported: Bool, podmanVersion: String?,
         containerResolvers: [String], resolvedAddresses: [String: [String]], sshAuthSocket: String?,
-        hardLimits: [String: UInt64], minoVersion: String, helperPath: String = "/usr/local/bin/mino-sandbox-helper"
+        hardLimits: [String: UInt64], minoVersion: String, helperPath: String = "/usr/local/bin/mino-sandbox-helper",
+        imageIDs: [String: String] = [:]
     ) {
         self.platform = platform
         self.userID = userID
@@ -62,5 +66,6 @@ public struct HostFacts: Hashable, Sendable {
         self.hardLimits = hardLimits
         self.minoVersion = minoVersion
         self.helperPath = helperPath
+        self.imageIDs = imageIDs
     }
 }

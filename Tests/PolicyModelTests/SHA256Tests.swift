@@ -1,5 +1,5 @@
 import Foundation
-import PolicyCompiler
+import PolicyModel
 import Testing
 
 @Suite struct SHA256Tests {

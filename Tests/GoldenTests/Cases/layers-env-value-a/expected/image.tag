@@ -1,0 +1,1 @@
+localhost/mino-composed-30a2fdecba20

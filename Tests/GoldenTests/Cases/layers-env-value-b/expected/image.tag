@@ -1,0 +1,1 @@
+localhost/mino-composed-534e8e168926

@@ -1,0 +1,1 @@
+localhost/mino-composed-170ad0ca90a9

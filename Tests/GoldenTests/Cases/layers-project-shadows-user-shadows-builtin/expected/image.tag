@@ -1,0 +1,1 @@
+localhost/mino-composed-04a5ffd4ccf9

@@ -1,0 +1,2 @@
+#!/bin/sh
+# comments only: the packages are enough
