@@ -11,6 +11,8 @@ extension CommandRegistry {
         (["config", "set"], ConfigSetCommand.run),
         (["init"], ProjectInitCommand.run),
         (["completions"], CompletionsScriptCommand.run),
+        (["setup"], SetupHostCommand.run),
+        (["status"], StatusReportCommand.run),
         (["policy", "check"], PolicyCheckCommand.run),
         (["policy", "explain"], PolicyExplainCommand.run),
         (["plan"], PlanRunCommand.run),
