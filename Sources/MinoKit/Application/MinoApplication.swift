@@ -56,6 +56,10 @@ public enum MinoApplication {
             report([.notImplemented(command: command, available: available, at: parsed.commandOrigin)])
             return .unavailable
         }
+        var context = context
+        if parsed.count(.verbose) > 0, let runner = context.commandRunner {
+            context.commandRunner = CommandTrace(base: runner, output: context.standardError)
+        }
         do {
             return try handler(parsed, context)
         } catch let failure as CommandFailure {
