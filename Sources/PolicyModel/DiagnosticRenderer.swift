@@ -64,6 +64,8 @@ public struct DiagnosticRenderer: Sendable {
             return "argv[\(position.index)]"
         case .environment(let variable):
             return "$\(variable)"
+        case .prompt:
+            return origin.summary
         case .builtin:
             return nil
         }
@@ -129,6 +131,8 @@ public struct DiagnosticRenderer: Sendable {
             return "argument \(position.index) `\(position.token)`"
         case .environment(let variable):
             return "environment variable \(variable)"
+        case .prompt:
+            return origin.summary
         case .builtin:
             return "built-in default"
         }
@@ -142,7 +146,7 @@ public struct DiagnosticRenderer: Sendable {
             return fileSnippet(location, style: style)
         case .argument(let position):
             return argumentSnippet(position, style: style)
-        case .preset, .environment, .builtin:
+        case .preset, .environment, .prompt, .builtin:
             return (" " + paint("-->", .gutter) + " " + DiagnosticRenderer.locationText(origin) + "\n", 1)
         }
     }
@@ -321,6 +325,8 @@ extension Origin {
             ])
         case .environment(let variable):
             return .object(["kind": .string("environment"), "variable": .string(variable)])
+        case .prompt(let question):
+            return .object(["kind": .string("prompt"), "question": .string(question)])
         }
     }
 }

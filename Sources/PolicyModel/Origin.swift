@@ -78,6 +78,8 @@ public enum Origin: Hashable, Sendable {
     case argument(ArgumentPosition)
     /// An environment variable such as `MINO_CONFIG`.
     case environment(variable: String)
+    /// An answer the user gave at an interactive prompt (e.g. the first-run network question).
+    case prompt(question: String)
 
     /// A short human description: `config.toml:3:7`, `preset dev`, `--network-allow`,
     /// `$MINO_CONFIG`, `built-in default`. Used in provenance comments.
@@ -97,6 +99,8 @@ public enum Origin: Hashable, Sendable {
             return token
         case .environment(let variable):
             return "$\(variable)"
+        case .prompt(let question):
+            return "answered at the prompt \"\(question)\""
         }
     }
 

@@ -15,7 +15,7 @@ enum ConfigSetCommand {
             return .usageError
         }
         let (key, member) = try resolveKey(keyArgument)
-        var setting: ConfigSetting
+        let setting: ConfigSetting
         switch ConfigValueText.setting(
             member == nil
                 ? valueArgument.value
@@ -28,46 +28,10 @@ enum ConfigSetCommand {
         }
         let locations = ConfigLocations(parsed: parsed, context: context)
         let local = parsed.flag(.local)
-        let path =
-            local
-            ? locations.discoverProjectConfig(from: context.currentDirectory)
-                ?? ConfigLocations.normalised(context.currentDirectory) + "/" + ConfigLocations.projectFileName
-            : locations.globalConfigPath
+        let path = local ? ConfigFileEditing.projectFile(locations) : locations.globalConfigPath
         let display = locations.display(path)
-        var original: SourceFile?
-        switch ConfigFileReader.read(path, displayPath: display) {
-        case .missing: break
-        case .failed(let diagnostic): throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
-        case .file(let source): original = source
-        }
-        let kind: ConfigSourceKind = local ? .project : .global
-        if let original {
-            // Only a valid file is edited: the edit must not carry a broken file forward.
-            let (layer, problems) = ConfigDecoder.decode(original, as: kind)
-            guard layer != nil, !problems.contains(where: { $0.severity == .error }) else {
-                throw CommandFailure(exitCode: .dataError, diagnostics: problems)
-            }
-        }
-        let before =
-            original.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "version = \(ConfigSchema.currentVersion)\n"
-        let text = try edit(before, path: display) {
-            editor throws(DiagnosticError) in
-            if let member, case .table(let members) = setting.value {
-                try editor.set(key.path + [member], to: .string(members[member] ?? ""))
-            } else {
-                try editor.set(key.path, to: setting.value.tomlKind)
-            }
-        }
-        let (layer, problems) = ConfigDecoder.decode(SourceFile(path: display, text: text), as: kind)
-        guard layer != nil, !problems.contains(where: { $0.severity == .error }) else {
-            throw CommandFailure(exitCode: .dataError, diagnostics: problems)
-        }
-        let accepted = local ? try wasAccepted(original, path: path, locations: locations, context: context) : false
-        try ConfigFileWriter.write(text, to: path, displayPath: display, newFileMode: local ? 0o644 : 0o600)
-        if accepted, let layer {
-            try keepAccepted(layer, text: text, path: path, locations: locations, context: context)
-        }
-        setting = ConfigSetting(key: key, value: setting.value, origin: setting.origin)
+        try ConfigFileEditing(locations: locations, context: context).set(
+            member.map { key.path + [$0] } ?? key.path, to: memberValue(setting, member), in: path, local: local)
         let shown =
             member.map { name in
                 EnvironmentVariable.looksSecret(name: name) ? "<redacted>" : valueArgument.value
@@ -102,46 +66,10 @@ enum ConfigSetCommand {
             ])
     }
 
-    private static func edit(
-        _ text: String, path: String, _ change: (inout TOMLEditor) throws(DiagnosticError) -> Void
-    ) throws(CommandFailure) -> String {
-        do {
-            var editor = try TOMLEditor(text: text, path: path)
-            try change(&editor)
-            return editor.text
-        } catch {
-            throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
-        }
-    }
-
-    /// Whether the project file before the edit was accepted as it was: missing, approved, or
-    /// without settings that widen the user's policy.
-    private static func wasAccepted(
-        _ original: SourceFile?, path: String, locations: ConfigLocations, context: CommandContext
-    ) throws(CommandFailure) -> Bool {
-        guard let original else { return true }
-        guard let layer = ConfigDecoder.decode(original, as: .project).0 else { return false }
-        let (global, _) = try ConfigFileReader.loadGlobal(locations)
-        if TrustGate.evaluate(project: layer, userLayers: [.defaults, global]).widening.isEmpty { return true }
-        let store = TrustStore(state: StateDirectory(environment: context.environment))
-        return store.isApproved(ConfigLocations.canonical(path), sha256: SHA256.hash(original.bytes).hex)
-    }
-
-    /// Approves the edited file when it widens the policy and its earlier content was accepted.
-    private static func keepAccepted(
-        _ layer: ConfigLayer, text: String, path: String, locations: ConfigLocations, context: CommandContext
-    ) throws(CommandFailure) {
-        let (global, _) = try ConfigFileReader.loadGlobal(locations)
-        guard !TrustGate.evaluate(project: layer, userLayers: [.defaults, global]).widening.isEmpty else { return }
-        let state = StateDirectory(environment: context.environment)
-        do {
-            try state.ensure()
-            try TrustStore(state: state).approve(
-                ConfigLocations.canonical(path), sha256: SHA256.hash(Array(text.utf8)).hex, at: Date())
-        } catch {
-            throw CommandFailure(
-                exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
-        }
+    /// The TOML value to write: the value, or for `TABLE.MEMBER` the member's string.
+    private static func memberValue(_ setting: ConfigSetting, _ member: String?) -> TOMLValue.Kind {
+        if let member, case .table(let members) = setting.value { return .string(members[member] ?? "") }
+        return setting.value.tomlKind
     }
 }
 

@@ -18,10 +18,16 @@ struct ConfigLocations {
     let globalConfigOrigin: Origin?
 
     init(parsed: ParsedCommand, context: CommandContext) {
+        self.init(context: context, explicit: parsed.value(.config))
+    }
+
+    /// The locations for a context, with the global config file named by `explicit` (the value
+    /// of `-c/--config` or `MINO_CONFIG`) or the platform default.
+    init(context: CommandContext, explicit: ParsedValue? = nil) {
         let home = ConfigLocations.home(environment: context.environment)
         self.home = home
         self.currentDirectory = context.currentDirectory
-        if let explicit = parsed.value(.config), !explicit.value.isEmpty {
+        if let explicit, !explicit.value.isEmpty {
             globalConfigPath = ConfigLocations.absolute(
                 ConfigLocations.expandingTilde(explicit.value, home: home), from: context.currentDirectory)
             globalConfigOrigin = explicit.origin

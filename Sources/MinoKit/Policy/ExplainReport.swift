@@ -82,6 +82,8 @@ enum Provenance {
             return describe(position)
         case .environment(let variable):
             return "$\(variable)"
+        case .prompt:
+            return origin.summary
         }
     }
 }
