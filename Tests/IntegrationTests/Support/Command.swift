@@ -18,59 +18,103 @@ struct CommandResult: CustomStringConvertible {
     }
 }
 
-/// A process started in the background: its pid is the program's own (no wrapper in between),
-/// so signals sent to it reach the program. Output goes to files, read when it ends.
+/// A process started in the background the way a login shell starts a program: no signal
+/// blocked, default dispositions, no inherited descriptors but standard input (/dev/null),
+/// output and error (files, read when it ends). Its pid is the program's own (no wrapper in
+/// between), so signals sent to it reach the program.
+///
+/// Foundation's `Process` would pass on the test runner's signal mask (SIGINT and SIGTERM are
+/// blocked on its threads), which no user's shell does.
 final class Background {
-    let process: Process
+    let pid: pid_t
     let argv: [String]
     private let outPath: String
     private let errPath: String
+    private var exitStatus: Int32?
 
-    init(_ argv: [String], environment: [String: String], directory: String) throws {
+    init(_ argv: [String], environment: [String: String], directory: String, blocking: [Int32] = []) throws {
         self.argv = argv
         let id = UUID().uuidString
         outPath = NSTemporaryDirectory() + "mino-it-out-\(id)"
         errPath = NSTemporaryDirectory() + "mino-it-err-\(id)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        try process.run()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        _ = Self.addCloseFrom(&actions, 3)
+        _ = Self.addChangeDirectory(&actions, directory)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in blocking { sigaddset(&mask, signal) }
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let arguments = argv.map { strdup($0) } + [nil]
+        let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            arguments.forEach { free($0) }
+            variables.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let code = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, variables)
+        guard code == 0 else { throw HarnessError("cannot start \(argv[0]): \(String(cString: strerror(code)))") }
+        self.pid = pid
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    // glibc 2.34+ functions the Glibc module does not import.
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias ChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private static let addCloseFrom = unsafeBitCast(
+        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np"), to: CloseFrom.self)
+    private static let addChangeDirectory = unsafeBitCast(
+        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np"),
+        to: ChangeDirectory.self)
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    /// Whether it still runs (reaps it when it ended).
+    var isRunning: Bool {
+        guard exitStatus == nil else { return false }
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        guard reaped == pid else { return reaped == 0 }
+        // Exit status as a shell reports it: the code, or 128 + the signal.
+        exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return false
+    }
+
+    func signal(_ number: Int32) {
+        if isRunning { kill(pid, number) }
+    }
 
     /// Waits at most `timeout` seconds; on timeout the process is killed and the result says so.
     func wait(timeout: Double) -> CommandResult {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        while isRunning, Date() < deadline { usleep(20_000) }
         var timedOut = false
-        if process.isRunning {
+        if isRunning {
             timedOut = true
             kill(pid, SIGKILL)
-            process.waitUntilExit()
+            while isRunning { usleep(10_000) }
         }
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        unlink(outPath)
-        unlink(errPath)
         return CommandResult(
-            status: process.terminationStatus, stdout: stdout, stderr: stderr, timedOut: timedOut, argv: argv)
+            status: exitStatus ?? -1, stdout: stdout, stderr: stderr, timedOut: timedOut, argv: argv)
     }
 
     deinit {
-        if process.isRunning {
+        if isRunning {
             kill(pid, SIGKILL)
-            process.waitUntilExit()
+            while isRunning { usleep(10_000) }
         }
         unlink(outPath)
         unlink(errPath)
