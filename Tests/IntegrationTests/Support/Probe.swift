@@ -7,7 +7,8 @@ import Testing
 /// connection to something else never counts as reaching the target.
 enum Probe {
     /// Specs: `tcp,HOST,PORT`, `udp,HOST,PORT` (a datagram, waits for the reply), `icmp,HOST`
-    /// (an ICMP datagram socket echo request, no NET_RAW needed), `resolve,NAME`,
+    /// (an ICMP datagram socket echo request, no NET_RAW needed), `resolve,NAME`, `tcp,GATEWAY,PORT`
+    /// (the default route's gateway),
     /// `until,SECONDS,tcp,HOST,PORT` (retries until it works), `touch,FILE`,
     /// `wait,FILE,SECONDS` (until the host creates FILE), `sh,COMMAND` (exit status of a shell
     /// command, OK when 0).
@@ -17,7 +18,15 @@ enum Probe {
         def family(host):
             return socket.AF_INET6 if ":" in host else socket.AF_INET
 
+        def gateway():
+            for line in open("/proc/net/route").read().splitlines()[1:]:
+                fields = line.split()
+                if fields[1] == "00000000":
+                    return socket.inet_ntoa(bytes.fromhex(fields[2])[::-1])
+            raise OSError("no default route")
+
         def tcp(host, port):
+            host = gateway() if host == "GATEWAY" else host
             with socket.socket(family(host), socket.SOCK_STREAM) as s:
                 s.settimeout(3)
                 s.connect((host, int(port)))
