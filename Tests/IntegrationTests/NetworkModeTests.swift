@@ -125,8 +125,10 @@ final class HostListener {
         defer { unlink(portFile) }
         var port = 0
         _ = Command.poll(timeout: 10) {
-            port = Int((try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(
-                in: .whitespacesAndNewlines) ?? "") ?? 0
+            port =
+                Int(
+                    (try? String(contentsOfFile: portFile, encoding: .utf8))?.trimmingCharacters(
+                        in: .whitespacesAndNewlines) ?? "") ?? 0
             return port > 0
         }
         guard port > 0 else { throw HarnessError("the host listener on \(address) did not start") }

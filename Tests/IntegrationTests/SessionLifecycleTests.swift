@@ -18,9 +18,9 @@ extension Integration {
             #expect(zero.status == 0, "\(zero)")
         }
 
-        /// SIGINT or SIGTERM to the attached mino: the container is stopped and removed, the
-        /// session is recorded as stopped by that signal, and mino exits 128+signal.
-        @Test(.enabled(if: IntegrationGate.isEnabled), arguments: [SIGINT, SIGTERM])
+        /// SIGINT, SIGTERM or SIGHUP to the attached mino: the container is stopped and removed,
+        /// the session is recorded as stopped by that signal, and mino exits 128+signal.
+        @Test(.enabled(if: IntegrationGate.isEnabled), arguments: [SIGINT, SIGTERM, SIGHUP])
         func signalStopsAndRemovesTheContainer(_ signal: Int32) throws {
             try Self.expectStopped(by: signal, blocked: [], timeout: 60)
         }
@@ -34,7 +34,7 @@ extension Integration {
         @Test(.enabled(if: IntegrationGate.isEnabled))
         func signalStopsTheSessionEvenWhenInheritedBlocked() throws {
             withKnownIssue("mino does not unblock the signals it forwards (SignalForwarder)") {
-                try Self.expectStopped(by: SIGTERM, blocked: [SIGINT, SIGTERM], timeout: 15)
+                try Self.expectStopped(by: SIGTERM, blocked: [SIGINT, SIGTERM], timeout: 8)
             }
         }
 
@@ -103,6 +103,29 @@ extension Integration {
             #expect(session?.int("exit_code") == 5, "\(session ?? [:])")
             let gone = Command.poll(timeout: 20) { harness.containers(matching: name).isEmpty }
             #expect(gone, "the container of the ended session is still there")
+        }
+
+        /// `kill -9` of a detached session's supervisor: the next `mino list` finds the orphan
+        /// like that of an attached run.
+        @Test(.enabled(if: IntegrationGate.isEnabled))
+        func killedSupervisorLeavesAnOrphanThatListCleans() throws {
+            let harness = try Harness(.rootless)
+            let name = harness.name("supervisor")
+            let started = harness.mino(["run", "-q", "-d", "-n", name, "--"] + Self.waitingAgent)
+            try #require(started.succeeded, "\(started)")
+            let owner = try #require(harness.record(name)?.int("owner_pid"), "no supervisor recorded")
+            #expect(
+                (try? String(contentsOfFile: "/proc/\(owner)/cmdline", encoding: .utf8))?.contains("supervise") == true,
+                "the owner is not the supervisor")
+            kill(Int32(owner), SIGKILL)
+            #expect(Command.poll(timeout: 10) { !FileManager.default.fileExists(atPath: "/proc/\(owner)/stat") })
+            #expect(harness.containers(matching: name) == ["mino-" + name], "expected the orphaned container")
+            let list = harness.mino(["list"])
+            #expect(list.succeeded, "\(list)")
+            #expect(harness.containers(matching: name).isEmpty, "mino list left the orphan running")
+            let record = try #require(harness.record(name))
+            #expect(record.string("status") == "failed", "\(record)")
+            #expect(!(record.string("end_reason") ?? "").isEmpty, "\(record)")
         }
 
         /// `mino exec` runs as the agent's user and exits with the command's status.

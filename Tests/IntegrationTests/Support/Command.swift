@@ -61,8 +61,7 @@ final class Background {
         let arguments = argv.map { strdup($0) } + [nil]
         let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            arguments.forEach { free($0) }
-            variables.forEach { free($0) }
+            for pointer in arguments + variables { free(pointer) }
         }
         var pid = pid_t()
         let code = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, variables)
