@@ -96,6 +96,54 @@ extension Integration.NetworkFence {
     }
 }
 
+extension Integration.NetworkFence {
+    /// A refresh that fails (the fence tool fails once: a stand-in `iptables-restore` first
+    /// in PATH refuses while a marker file exists) is tried again at the next interval, so
+    /// the session does not stay fenced to an address its allowed name no longer has.
+    @Test(.enabled(if: IntegrationGate.isEnabled))
+    func failedRefreshIsRetried() throws {
+        let world = try NetworkFixture.world(.root)
+        let (a, b) = (world.a, world.b)
+        let harness = try Harness(.root, network: world.network)
+        let bin = harness.base + "/bin"
+        let marker = harness.base + "/fence-fails"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let candidates = ["/usr/sbin/iptables-restore", "/sbin/iptables-restore"]
+        let real = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let stand = bin + "/iptables-restore"
+        try "#!/bin/sh\n[ -e '\(marker)' ] && exit 1\nexec \(real) \"$@\"\n".write(
+            toFile: stand, atomically: true, encoding: .utf8)
+        chmod(stand, 0o755)
+        harness.environment["PATH"] = bin + ":" + Command.path
+        harness.environment["MINO_DNS_REFRESH_SECONDS"] = "2"
+        let host = "retry-\(harness.prefix).mino.test"
+        let hosts = try HostsFile()
+        defer { hosts.restore() }
+        try hosts.set(host, a.ipv4)
+
+        let specs = ["tcp,\(a.ipv4),8080", "touch,phase1", "wait,go,60", "until,20,tcp,\(b.ipv4),8080"]
+        let name = harness.name("retry")
+        let command = ["sh", "-c", "python3 probe.py \"$@\" > agent-probe.txt", "sh"] + specs
+        let mino = try harness.spawnMino(["run", "-q", "-n", name, "--network-allow", "\(host):8080", "--"] + command)
+        let phase1 = Command.poll(timeout: 60) { harness.projectFile("phase1") != nil }
+        try #require(phase1, "the agent never reached phase 1: \(mino.wait(timeout: 1))")
+        try Data().write(to: URL(fileURLWithPath: marker))
+        try hosts.set(host, b.ipv4)
+        let failed = Command.poll(timeout: 15) { harness.auditLog.contains("\"network.fence.refresh-failed\"") }
+        unlink(marker)
+        try harness.writeProject("go", "")
+        let result = mino.wait(timeout: 60)
+        #expect(failed, "control: the stand-in tool did not make a refresh fail\n\(harness.auditLog)")
+        #expect(result.status == 0, "\(result)")
+        let report = ProbeReport(
+            CommandResult(
+                status: 0, stdout: harness.projectFile("agent-probe.txt") ?? "", stderr: "", timedOut: false,
+                argv: ["agent"]))
+        report.reached(specs[0], tag: a.tag, "before the change")
+        report.reached(specs[3], tag: b.tag, "after a failed refresh and the retry: the new address")
+    }
+}
+
 /// A TCP service on the host (python3), answering `HELLO <tag>`, stopped on deinit.
 final class HostListener {
     let tag: String
