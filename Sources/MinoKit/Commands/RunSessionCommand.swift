@@ -22,7 +22,7 @@ enum RunSessionCommand {
         let loaded = try PolicyLoader(parsed: parsed, context: context).load(
             projectDirectory: request.projectDirectory.value, flags: flags)
         let executor = try Executor(context: context)
-        var facts = try executor.hostFacts()
+        var facts = executor.hostFacts()
         var policy: SandboxPolicy
         var warnings = loaded.warnings
         do {

@@ -65,21 +65,6 @@ struct PodmanClient {
             networkBackend: String(fields[3]))
     }
 
-    /// `podman version`: podman's own version, without the host survey of `podman info`.
-    func version() throws(CommandFailure) -> String {
-        let result: ProcessResult
-        do {
-            result = try runner.run(spec(["version", "--format", "{{.Client.Version}}"]), timeout: .seconds(60))
-        } catch {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
-        }
-        let version = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard result.succeeded, !version.isEmpty else {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanMisconfigured(stderr: result.errorText)])
-        }
-        return version
-    }
-
     func imageExists(_ image: String) throws(CommandFailure) -> Bool {
         do {
             return try runner.run(spec(["image", "exists", image]), timeout: .seconds(60)).succeeded
