@@ -100,11 +100,11 @@ extension Integration.NetworkFence {
     /// A refresh that fails (the fence tool fails once: a stand-in `iptables-restore` first
     /// in PATH refuses while a marker file exists) is tried again at the next interval, so
     /// the session does not stay fenced to an address its allowed name no longer has.
-    @Test(.enabled(if: IntegrationGate.isEnabled))
-    func failedRefreshIsRetried() throws {
-        let world = try NetworkFixture.world(.root)
+    @Test(.enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases)
+    func failedRefreshIsRetried(_ identity: Identity) throws {
+        let world = try NetworkFixture.world(identity)
         let (a, b) = (world.a, world.b)
-        let harness = try Harness(.root, network: world.network)
+        let harness = try Harness(identity, network: world.network)
         let bin = harness.base + "/bin"
         let marker = harness.base + "/fence-fails"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
