@@ -71,8 +71,9 @@ extension Integration {
                 "sh,iptables -F", "sh,iptables -P OUTPUT ACCEPT", "sh,ip6tables -F", "sh,ip6tables -P OUTPUT ACCEPT",
             ]
             let allowed = "tcp,\(a.ipv4),8080"
-            let blocked = "tcp,\(a.ipv4),8081"
-            let specs = ["tcp,\(a.ipv4),8081"] + tamper + [allowed, blocked]
+            let before = "tcp,\(a.ipv4),8081"
+            let blocked = "until,1,tcp,\(a.ipv4),8081"  // the same probe, after the tampering
+            let specs = [before] + tamper + [allowed, blocked]
             let agent =
                 "python3 probe.py \"$@\" > agent-probe.txt; touch started; trap 'exit 0' TERM; "
                 + "while :; do sleep 1; done"
@@ -85,7 +86,7 @@ extension Integration {
                 CommandResult(
                     status: 0, stdout: harness.projectFile("agent-probe.txt") ?? "", stderr: "", timedOut: false,
                     argv: ["agent"]))
-            fromAgent.blocked("tcp,\(a.ipv4),8081", "agent, before tampering")
+            fromAgent.blocked(before, "agent, before tampering")
             for spec in tamper { fromAgent.blocked(spec, "agent: the command must fail") }
             fromAgent.reached(allowed, tag: a.tag, "agent, after tampering: allowed")
             fromAgent.blocked(blocked, "agent, after tampering: still blocked")

@@ -94,7 +94,7 @@ enum Probe {
                 print(spec, "BLOCKED", type(error).__name__, str(error).replace("\n", " ")[:100], flush=True)
         """#
 
-    /// The outcome of each spec in the probe's output.
+    /// The outcome of each spec in the probe's output (specs of one run must differ).
     static func outcomes(_ output: String) -> [String: (ok: Bool, detail: String)] {
         var outcomes = [String: (ok: Bool, detail: String)]()
         for line in output.split(separator: "\n") {
