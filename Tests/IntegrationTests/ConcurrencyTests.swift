@@ -81,6 +81,15 @@ extension Integration {
             #expect(harness.record(name)?.string("status") == "stopped")
             #expect(harness.record(name)?.int("exit_code") == 0)
             #expect(harness.containers(matching: name).isEmpty)
+
+            // The name stays taken after the session ended, and the refusal's advice must work:
+            // `mino stop` leaves an ended session alone (it is "already stopped").
+            let again = harness.mino(["run", "-q", "-n", name, "--", "true"])
+            #expect(again.status != 0 && again.stderr.contains("session.exists"), "\(again)")
+            let stop = harness.mino(["stop", name])
+            #expect(stop.stdout.contains("already stopped"), "\(stop)")
+            #expect(
+                !again.stderr.contains("mino stop"), "the help points to `mino stop`, which frees nothing:\n\(again)")
         }
     }
 }

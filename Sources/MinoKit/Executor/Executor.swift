@@ -88,7 +88,9 @@ extension Diagnostic {
     static func sessionExists(_ name: String, at origin: Origin?) -> Diagnostic {
         .error(
             "session.exists", "a session named `\(name)` already exists", at: origin,
-            help: "choose another name with -n, or remove the old one with `mino stop \(name)`")
+            help:
+                "choose another name with -n; an ended session keeps its name until it is forgotten, "
+                + "`session.auto_cleanup_hours` after it ended (`mino list -a` shows it)")
     }
 
     static func sessionNotFound(_ name: String, at origin: Origin?) -> Diagnostic {
