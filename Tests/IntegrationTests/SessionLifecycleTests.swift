@@ -128,6 +128,27 @@ extension Integration {
             #expect(!(record.string("end_reason") ?? "").isEmpty, "\(record)")
         }
 
+        /// `mino logs` shows a running detached session's output; once the session ended (its
+        /// container removed) it says there are no logs any more.
+        @Test(.enabled(if: IntegrationGate.isEnabled))
+        func logsShowTheAgentsOutput() throws {
+            let harness = try Harness(.rootless)
+            let name = harness.name("logs")
+            let marker = "hello-from-" + name
+            let agent = ["sh", "-c", "echo \(marker); trap 'exit 0' TERM; while :; do sleep 1; done"]
+            let started = harness.mino(["run", "-q", "-d", "-n", name, "--"] + agent)
+            try #require(started.succeeded, "\(started)")
+            var logs = CommandResult(status: -1, stdout: "", stderr: "", timedOut: false, argv: [])
+            let shown = Command.poll(timeout: 20) {
+                logs = harness.mino(["logs", name])
+                return logs.stdout.contains(marker)
+            }
+            #expect(shown && logs.succeeded, "\(logs)")
+            #expect(harness.mino(["stop", name]).succeeded)
+            let ended = harness.mino(["logs", name])
+            #expect(ended.status == 1 && ended.stderr.contains("session.no-logs"), "\(ended)")
+        }
+
         /// `mino exec` runs as the agent's user and exits with the command's status.
         @Test(.enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases)
         func execRunsAsTheAgentsUser(_ identity: Identity) throws {
