@@ -12,6 +12,8 @@ enum RunSessionCommand {
     static let stopSignals: Set<ForwardedSignal> = [.interrupt, .terminate, .hangUp]
 
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
+        // An attached run lives as long as the session: its argv must not show `-e NAME=value`.
+        OwnArguments.hideSensitiveValues(shown: parsed.argumentList, context: context)
         let request = try RunInvocation.request(parsed, context: context)
         let (flags, flagProblems) = RunInvocation.commandLineLayer(parsed)
         if !flagProblems.isEmpty {
@@ -20,7 +22,7 @@ enum RunSessionCommand {
         let loaded = try PolicyLoader(parsed: parsed, context: context).load(
             projectDirectory: request.projectDirectory.value, flags: flags)
         let executor = try Executor(context: context)
-        var facts = try executor.hostFacts()
+        var facts = executor.hostFacts()
         var policy: SandboxPolicy
         var warnings = loaded.warnings
         do {
@@ -175,6 +177,30 @@ enum RunSessionCommand {
         } catch {
             throw CommandFailure(
                 exitCode: .failure, diagnostics: [.error("session.supervisor", "cannot start the session supervisor")])
+        }
+    }
+}
+
+/// This process's own command line, which `ps` shows to every local user.
+enum OwnArguments {
+    /// Overwrites, in this process's argv memory, the values the parser hid from diagnostics
+    /// (`-e NAME=value` keeps `NAME=`), so that the process table never shows a secret for the
+    /// life of a session. Only when `context` describes this process (not an in-process run of
+    /// the application, as in tests).
+    static func hideSensitiveValues(shown list: ArgumentList, context: CommandContext) {
+        let original = CommandLine.arguments
+        guard original.count == list.arguments.count, Array(original.dropFirst()) == context.arguments else { return }
+        for index in 1..<original.count where list.arguments[index] != original[index] {
+            guard let word = CommandLine.unsafeArgv[index] else { continue }
+            // What precedes the placeholder (`NAME=`) stays visible.
+            let shown = list.arguments[index]
+            let kept =
+                shown.hasSuffix(ArgumentRedaction.placeholder)
+                ? shown.utf8.count - ArgumentRedaction.placeholder.utf8.count
+                : zip(shown.utf8, original[index].utf8).prefix { $0 == $1 }.count
+            let length = strlen(word)
+            guard kept < length else { continue }
+            for offset in kept..<length { word[offset] = CChar(UInt8(ascii: "*")) }
         }
     }
 }

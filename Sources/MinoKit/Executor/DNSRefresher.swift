@@ -7,12 +7,14 @@ import Foundation
 ///
 /// `getaddrinfo` does not report TTLs, so names are re-resolved on a fixed interval
 /// (`MINO_DNS_REFRESH_SECONDS`, default 30 s). A name that temporarily resolves to nothing keeps
-/// its previous addresses rather than closing the fence mid-session.
+/// its previous addresses rather than closing the fence mid-session. A reload that fails is
+/// tried again at the next interval: the fence counts as current only once it was applied.
 final class DNSRefresher: @unchecked Sendable {
     private let names: [String]
     private let interval: Double
     private let resolve: @Sendable (String) -> [String]
-    private let apply: @Sendable ([String: [String]]) -> Void
+    /// Reloads the fence for these addresses; `false` when it could not.
+    private let apply: @Sendable ([String: [String]]) -> Bool
     private let wake = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var stopped = false
@@ -21,7 +23,7 @@ final class DNSRefresher: @unchecked Sendable {
 
     init(
         names: [String], initial: [String: [String]], interval: Double,
-        resolve: @escaping @Sendable (String) -> [String], apply: @escaping @Sendable ([String: [String]]) -> Void
+        resolve: @escaping @Sendable (String) -> [String], apply: @escaping @Sendable ([String: [String]]) -> Bool
     ) {
         self.names = names
         self.current = initial
@@ -59,9 +61,8 @@ final class DNSRefresher: @unchecked Sendable {
                 let addresses = resolve(name).sorted()
                 if !addresses.isEmpty { next[name] = addresses }
             }
-            if next != current {
+            if next != current, apply(next) {
                 current = next
-                apply(next)
             }
         }
     }

@@ -42,7 +42,7 @@ enum FenceRefresh {
                 current.resolvedAddresses = addresses
                 guard let ruleset = try? NetfilterBackend.ruleset(for: policy, facts: current, resolution: .resolved)
                 else {
-                    return
+                    return false
                 }
                 do {
                     try fence.apply(ruleset, pid: pid)
@@ -52,8 +52,10 @@ enum FenceRefresh {
                             "name": .string(name),
                             "addresses": .object(addresses.mapValues { .array($0.map { .string($0) }) }),
                         ])
+                    return true
                 } catch {
                     audit.record("network.fence.refresh-failed", ["name": .string(name)])
+                    return false
                 }
             })
     }

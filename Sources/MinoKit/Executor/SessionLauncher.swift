@@ -101,8 +101,7 @@ struct SessionLauncher {
                     audit.record("network.fence.applied", ["name": .string(name), "enforcement": .string("wrapper")])
                 } else {
                     try podman.run(["init", id])
-                    let pid = try podman.pid(id)
-                    let resolvers = try podman.resolvers(id)
+                    let (pid, resolvers) = try podman.pidAndResolvers(id)
                     if !resolvers.isEmpty { facts.containerResolvers = resolvers }
                     let applier = NetworkFence(
                         runner: executor.runner, environment: executor.context.environment, rootless: facts.isRootless)

@@ -85,33 +85,32 @@ struct PodmanClient {
         return id
     }
 
-    /// The pid of a created-and-initialised container's first process.
-    func pid(_ id: String) throws(CommandFailure) -> Int32 {
-        let text = try run(["inspect", "--format", "{{.State.Pid}}", id]).outputText
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
+    /// The pid of a created-and-initialised container's first process, and the resolvers in
+    /// its `resolv.conf` (available after `podman init`), from one `podman inspect`.
+    func pidAndResolvers(_ id: String) throws(CommandFailure) -> (pid: Int32, resolvers: [String]) {
+        let text = try run(["inspect", "--format", "{{.State.Pid}} {{.ResolvConfPath}}", id]).outputText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let fields = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else {
             throw CommandFailure(
                 exitCode: .failure, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
         }
-        return pid
-    }
-
-    /// The resolvers in the container's `resolv.conf` (available after `podman init`).
-    func resolvers(_ id: String) throws(CommandFailure) -> [String] {
-        let path = try run(["inspect", "--format", "{{.ResolvConfPath}}", id]).outputText
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            return fields.count >= 2 && fields[0] == "nameserver" ? String(fields[1]) : nil
+        guard fields.count == 2, let resolvConf = try? String(contentsOfFile: fields[1], encoding: .utf8) else {
+            return (pid, [])
         }
+        let resolvers = resolvConf.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
+        }
+        return (pid, resolvers)
     }
 
-    /// Stops (SIGTERM, then SIGKILL after `seconds`) and removes a container; a container that
-    /// is already gone is not an error.
+    /// Stops (SIGTERM, then SIGKILL after `seconds`; `force` kills at once) and removes a
+    /// container in one podman call (`rm --force --time` stops first); a container that is
+    /// already gone is not an error.
     func stopAndRemove(_ id: String, seconds: Int = 10, force: Bool = false) {
-        let stop = force ? ["kill", id] : ["stop", "--time", String(seconds), id]
-        _ = try? runner.run(spec(stop), timeout: .seconds(Int64(seconds + 30)))
-        _ = try? runner.run(spec(["rm", "--force", "--time", "0", id]), timeout: .seconds(60))
+        let wait = force ? 0 : seconds
+        _ = try? runner.run(spec(["rm", "--force", "--time", String(wait), id]), timeout: .seconds(Int64(wait + 60)))
     }
 
     /// Whether a container exists, and whether it runs.
