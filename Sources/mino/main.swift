@@ -1,4 +1,5 @@
 import Foundation
 import MinoKit
 
+StandardStreams.reopenClosed()
 exit(MinoApplication.run(.process()))

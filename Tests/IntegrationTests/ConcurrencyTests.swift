@@ -21,7 +21,6 @@ extension Integration {
         @Test(.enabled(if: IntegrationGate.isEnabled))
         func twentyDetachedSessions() throws {
             let harness = try Harness(.rootless)
-            let namespacesBefore = Self.networkNamespaces()
             let names = (0..<Self.sessionCount).map { harness.name("many\($0)") }
             let agent = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
             let starts = try names.map { name in
@@ -39,6 +38,12 @@ extension Integration {
             let fencePIDs = running.compactMap { $0.int("fence_pid") }
             #expect(fencePIDs.count == Self.sessionCount, "every session has a fence loaded from the host")
             #expect(harness.containers(matching: harness.prefix).count == Self.sessionCount)
+            // This test's own namespaces (other tests run beside it and make theirs).
+            let ids = harness.containers(matching: harness.prefix)
+            let inspected = harness.podman(["inspect", "--format", "{{.NetworkSettings.SandboxKey}}"] + ids)
+            let namespaces = Set(inspected.lines.compactMap { $0.split(separator: "/").last.map(String.init) })
+            #expect(namespaces.count == Self.sessionCount, "\(inspected)")
+            #expect(namespaces.isSubset(of: Self.networkNamespaces()), "\(namespaces)")
 
             let stops = try names.map { try harness.spawnMino(["stop", $0]) }
             for (name, stop) in zip(names, stops) {
@@ -56,8 +61,8 @@ extension Integration {
             for pid in fencePIDs {
                 #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "fence process \(pid) survives")
             }
-            let settled = Command.poll(timeout: 30) { Self.networkNamespaces().isSubset(of: namespacesBefore) }
-            #expect(settled, "namespaces left: \(Self.networkNamespaces().subtracting(namespacesBefore))")
+            let settled = Command.poll(timeout: 30) { Self.networkNamespaces().isDisjoint(with: namespaces) }
+            #expect(settled, "namespaces left: \(Self.networkNamespaces().intersection(namespaces))")
             let supervisorsGone = Command.poll(timeout: 30) {
                 !Command.run(["/bin/ps", "-eo", "args"]).stdout.contains("supervise \(harness.prefix)")
             }

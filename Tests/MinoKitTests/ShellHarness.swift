@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import MinoKit
+
 /// Runs real shells for the completion tests: fish through `complete -C`, bash and zsh through
 /// their line editors in a tmux pane (keys sent, screen captured), with bounded waits.
 ///
@@ -27,32 +29,22 @@ enum ShellHarness {
         return missing.isEmpty
     }
 
-    /// Runs a program to completion (at most `seconds`), returning its standard output.
+    /// Runs a program to completion (at most `seconds`, then its process group is killed),
+    /// returning its standard output.
+    ///
+    /// Runs through mino's own runner, not Foundation's `Process`: that one learns of the exit
+    /// through a socket the child inherits, and the tmux server that the first `new-session`
+    /// forks keeps it open for ever, so waiting for the client never ended (a fresh machine has
+    /// no tmux server yet, which is how CI hung). Our runner closes every descriptor from 3 on in
+    /// the child and reaps by pid.
     @discardableResult
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, seconds: Double = 20
-    )
-        throws -> String
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        // Output goes to a file, not a pipe: `tmux new-session` leaves a server running that
-        // inherits the descriptor, and a pipe would never reach its end.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mino-shell-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let output = try FileHandle(forWritingTo: file)
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try? output.close()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    ) throws -> String {
+        let spec = ProcessSpec(
+            executable, arguments, environment: environment ?? ProcessInfo.processInfo.environment, error: .null)
+        let result = try SystemCommandRunner().run(spec, timeout: .milliseconds(Int(seconds * 1000)))
+        return String(decoding: result.output, as: UTF8.self)
     }
 
     /// A tmux session running one shell; removed by `close()`.

@@ -66,7 +66,26 @@
             try SystemCallError.check(posix_spawnattr_init(attributes))
             defer { posix_spawnattr_destroy(attributes) }
 
-            try addFileActions(actions)
+            // A parent started with a standard stream closed hands out 0, 1 or 2 for its pipes; such
+            // a descriptor could be overwritten by an earlier dup2 of this very spawn (stdin's pipe
+            // landing on the stdout pipe's number). Each is lifted to a close-on-exec copy at 3 or
+            // above for the duration of the spawn.
+            var lifted: [Int32] = []
+            defer {
+                for descriptor in lifted { close(descriptor) }
+            }
+            func lift(_ stream: Stream) throws(SystemCallError) -> Stream {
+                guard case .descriptor(let descriptor) = stream, descriptor <= STDERR_FILENO else { return stream }
+                let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, STDERR_FILENO + 1)
+                guard copy >= 0 else { throw SystemCallError(code: errno) }
+                lifted.append(copy)
+                return .descriptor(copy)
+            }
+            let streams = [
+                (try lift(input), STDIN_FILENO, O_RDONLY), (try lift(output), STDOUT_FILENO, O_WRONLY),
+                (try lift(error), STDERR_FILENO, O_WRONLY),
+            ]
+            try addFileActions(actions, streams: streams)
             try setAttributes(attributes)
 
             var pid: pid_t = 0
@@ -79,12 +98,9 @@
             return pid
         }
 
-        private func addFileActions(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>)
-            throws(SystemCallError)
-        {
-            let streams: [(Stream, Int32, Int32)] = [
-                (input, STDIN_FILENO, O_RDONLY), (output, STDOUT_FILENO, O_WRONLY), (error, STDERR_FILENO, O_WRONLY),
-            ]
+        private func addFileActions(
+            _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, streams: [(Stream, Int32, Int32)]
+        ) throws(SystemCallError) {
             for (stream, target, nullMode) in streams {
                 switch stream {
                 case .inherit:
