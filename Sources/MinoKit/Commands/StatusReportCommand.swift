@@ -13,7 +13,7 @@ enum StatusReportCommand {
     > {
         Result { () throws(CommandFailure) in
             let executor = try Executor(context: context)
-            return (try executor.podman.info(), try executor.hostFacts(), executor.store.all().filter(\.isActive))
+            return (try executor.podman.info(), executor.hostFacts(), executor.store.all().filter(\.isActive))
         }
     }
 

@@ -95,7 +95,12 @@ struct SessionLauncher {
                     "name": .string(name), "providers": .array(credentials.injected.map { .string($0.provider) }),
                     "expires_at": .object(
                         Dictionary(
-                            credentials.injected.map { ($0.provider, $0.expiresAt.map { JSONValue.string(SessionRecord.timestamp($0)) } ?? .null) },
+                            credentials.injected.map {
+                                (
+                                    $0.provider,
+                                    $0.expiresAt.map { JSONValue.string(SessionRecord.timestamp($0)) } ?? .null
+                                )
+                            },
                             uniquingKeysWith: { $1 })),
                 ])
         }
