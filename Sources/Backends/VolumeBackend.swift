@@ -4,7 +4,8 @@ import PolicyModel
 /// `mino cache` find them again: cache volumes (`io.mino.cache*`) and home volumes
 /// (`io.mino.home*`).
 ///
-/// `--ignore` makes creation idempotent: a volume another run created first is kept as it is.
+/// No `--ignore` (podman 4.3 lacks it): the executor creates a volume only after finding it
+/// missing, and a run that loses the race to another finds the volume there afterwards.
 public enum VolumeBackend {
     /// Label keys.
     public enum Label {
@@ -42,7 +43,7 @@ public enum VolumeBackend {
     private static func create(_ name: String, labels: [(String, String)]) -> Result<[String], DiagnosticError> {
         var diagnostics = [Diagnostic]()
         if let problem = Validation.volumeName(name, origin: nil) { diagnostics.append(problem) }
-        var argv = ["volume", "create", "--ignore"]
+        var argv = ["volume", "create"]
         for (key, value) in labels {
             if Validation.hasControlCharacter(value) {
                 diagnostics.append(.backendInvalidLabel(key, value))

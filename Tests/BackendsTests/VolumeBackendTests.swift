@@ -9,7 +9,7 @@ import Testing
         let argv = try VolumeBackend.createCache(volume, key: "0123456789ab", createdAt: "2026-01-02T03:04:05Z").get()
         #expect(
             argv == [
-                "volume", "create", "--ignore", "--label", "io.mino.cache=true", "--label",
+                "volume", "create", "--label", "io.mino.cache=true", "--label",
                 "io.mino.cache.ecosystem=npm",
                 "--label", "io.mino.cache.hash=0123456789ab", "--label", "io.mino.cache.state=building", "--label",
                 "io.mino.cache.created_at=2026-01-02T03:04:05Z", "mino-cache-npm-0123456789ab",

@@ -61,7 +61,13 @@ struct VolumeInventory {
     /// Runs a `podman volume create` argv from `VolumeBackend`.
     func create(_ argv: Result<[String], DiagnosticError>) throws(CommandFailure) {
         switch argv {
-        case .success(let arguments): try podman.run(arguments, timeout: .seconds(60))
+        case .success(let arguments):
+            do {
+                try podman.run(arguments, timeout: .seconds(60))
+            } catch {
+                // Another run created it between our inspect and create: that volume is used.
+                guard let name = arguments.last, (try? inspect(name)) != nil else { throw error }
+            }
         case .failure(let error): throw CommandFailure(exitCode: .failure, diagnostics: error.diagnostics)
         }
     }

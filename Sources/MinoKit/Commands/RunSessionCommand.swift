@@ -21,12 +21,31 @@ enum RunSessionCommand {
         }
         let loaded = try PolicyLoader(parsed: parsed, context: context).load(
             projectDirectory: request.projectDirectory.value, flags: flags)
+        let locations = ConfigLocations(parsed: parsed, context: context)
+        var config = loaded.config
+        if NetworkPrompt.shouldAsk(config, context: context),
+            let answer = try NetworkPrompt(context: context, locations: locations).ask()
+        {
+            config = EffectiveConfig(layers: config.layers + [answer])
+        }
+        if LayerPrompt.shouldAsk(config, context: context),
+            let answer = try LayerPrompt(
+                context: context, locations: locations, projectDirectory: request.projectDirectory.value
+            ).ask()
+        {
+            config = EffectiveConfig(layers: config.layers + [answer])
+        }
         let executor = try Executor(context: context)
         var facts = executor.hostFacts()
         var policy: SandboxPolicy
         var warnings = loaded.warnings
+        SessionPreparation.checkSSHAgent(
+            requested: request.sshAgent?.value ?? true, facts: &facts, warnings: &warnings)
+        let cacheVolumes = try LockfileScanner.cacheVolumes(
+            config: config, projectDirectory: request.projectDirectory.value)
         do {
-            let output = try PolicyCompilation.compile(loaded.config, request: request, facts: facts)
+            let output = try PolicyCompilation.compile(
+                config, request: request, facts: facts, cacheVolumes: cacheVolumes)
             policy = output.policy
             warnings += output.warnings
         } catch {
@@ -38,22 +57,39 @@ enum RunSessionCommand {
         if policy.runtime.value == .native {
             throw CommandFailure(exitCode: .unavailable, diagnostics: [.nativeUnavailable(at: policy.runtime.origin)])
         }
+        let quiet = parsed.flag(.quiet)
+        let presentation = DiagnosticPresentation(parsed: parsed, context: context)
+        func showWarnings() {
+            if !warnings.isEmpty, !quiet { context.standardError.write(presentation.renderer.render(warnings)) }
+            warnings = []
+        }
+        let progress = ProgressLine(parsed: parsed, context: context)
+        let preparation = SessionPreparation(
+            executor: executor, progress: progress,
+            trustLocal: parsed.flagSetting(.trustLocal).map { Sourced($0.isOn, $0.origin) })
+        do {
+            policy = try preparation.composeImage(
+                policy, facts: &facts,
+                search: LayerSearchPaths(
+                    projectDirectory: request.projectDirectory.value, userLayers: locations.userLayersDirectory),
+                warnings: &warnings)
+        } catch {
+            // What was found before the failure (trust warnings, say) explains it.
+            showWarnings()
+            throw error
+        }
         let fence = NetworkFence(runner: executor.runner, environment: context.environment, rootless: facts.isRootless)
         SessionLauncher.chooseEnforcement(&policy, fence: fence, warnings: &warnings)
         SessionLauncher.resolveNames(policy, into: &facts)
-        let providers = [
-            ("aws", policy.credentials.aws), ("gcp", policy.credentials.gcp), ("azure", policy.credentials.azure),
-            ("github", policy.credentials.github),
-        ].filter { $0.1.value }.map(\.0)
-        if !providers.isEmpty { warnings.append(.credentialsNotInjected(providers)) }
-        let presentation = DiagnosticPresentation(parsed: parsed, context: context)
-        if !warnings.isEmpty, !parsed.flag(.quiet) {
-            context.standardError.write(presentation.renderer.render(warnings))
-        }
+        let name = request.sessionName?.value ?? SessionStore.generatedName()
+        let credentials = try preparation.gatherCredentials(policy, sessionName: name, warnings: &warnings)
+        showWarnings()
 
         executor.reconcile()
         executor.store.removeEnded(olderThan: policy.session.autoCleanupHours.value)
-        let name = request.sessionName?.value ?? SessionStore.generatedName()
+        let now = Date()
+        try preparation.prepareHome(policy, now: now)
+        let caches = try preparation.prepareCaches(policy, now: now)
         let detach = policy.session.detach.value
         let terminal =
             detach
@@ -62,10 +98,9 @@ enum RunSessionCommand {
                 stdinIsTerminal: context.standardInputIsTerminal, stdoutIsTerminal: context.standardOutputIsTerminal)
         let audit = executor.audit(enabled: policy.auditLog.value)
         let launcher = SessionLauncher(executor: executor, audit: audit)
-        let quiet = parsed.flag(.quiet)
         let launched = try launcher.launch(
             policy: policy, facts: facts, name: name, nameOrigin: request.sessionName?.origin, terminal: terminal,
-            progress: { message in if !quiet { context.standardError.write(message + "\n") } })
+            credentials: credentials, caches: caches, progress: progress)
         if detach {
             return try startDetached(launched, executor: executor, audit: audit, launcher: launcher, quiet: quiet)
         }
@@ -122,6 +157,7 @@ enum RunSessionCommand {
             if let signal { record.endReason = "stopped by signal \(signal.rawValue)" }
         }
         audit.record("session.stopped", ["name": .string(name), "exit_code": .integer(Int64(exitCode))])
+        if exitCode == 0 { SessionPreparation.finaliseCaches(launched.record.cachesToFinalise, executor: executor) }
         return ExitCode(exitCode)
     }
 

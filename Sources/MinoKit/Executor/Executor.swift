@@ -121,10 +121,4 @@ extension Diagnostic {
             help: "use the container runtime (`--runtime container`, the default)")
     }
 
-    static func credentialsNotInjected(_ providers: [String]) -> Diagnostic {
-        .warning(
-            "credentials.not-injected",
-            "credentials are not injected by this build: " + providers.map { "`\($0)`" }.joined(separator: ", "),
-            help: "pass --no-github (and leave other providers off) to silence this warning")
-    }
 }

@@ -43,7 +43,8 @@ struct SessionLauncher {
 
     func launch(
         policy: SandboxPolicy, facts: HostFacts, name: String, nameOrigin: Origin?, terminal: TerminalMode,
-        progress: (String) -> Void
+        credentials: CredentialBroker.Outcome = CredentialBroker.Outcome(), caches: [String] = [],
+        progress: ProgressLine
     ) throws(CommandFailure) -> Launched {
         var facts = facts
         let podman = executor.podman
@@ -65,6 +66,8 @@ struct SessionLauncher {
             image: policy.image.value, network: Self.describe(policy.network), detached: policy.session.detach.value,
             homeVolume: homeVolume, wrapper: wrapper, shell: policy.shell.value, user: user, now: Date())
         record.auditLog = policy.auditLog.value
+        record.cachesToFinalise = caches
+        record.cloudProviders = credentials.injected.map(\.provider)
         let owner = Executor.ownIdentity()
         record.ownerPID = owner.pid
         record.ownerStartTime = owner.startTime
@@ -84,14 +87,32 @@ struct SessionLauncher {
                 "command": .array(record.command.map { .string($0) }), "network": .string(record.network),
                 "home_volume": homeVolume.map { .string($0) } ?? .null,
             ])
+        if !credentials.injected.isEmpty {
+            // Provider names and expiry only: never a value.
+            audit.record(
+                "credentials.injected",
+                [
+                    "name": .string(name), "providers": .array(credentials.injected.map { .string($0.provider) }),
+                    "expires_at": .object(
+                        Dictionary(
+                            credentials.injected.map {
+                                (
+                                    $0.provider,
+                                    $0.expiresAt.map { JSONValue.string(SessionRecord.timestamp($0)) } ?? .null
+                                )
+                            },
+                            uniquingKeysWith: { $1 })),
+                ])
+        }
 
         var containerID: String?
         do {
             if try !podman.imageExists(policy.image.value) {
-                progress("Pulling image \(policy.image.value)...")
-                try podman.run(["pull", "--quiet", policy.image.value], timeout: .seconds(1800))
+                try progress.step("Pulling image \(policy.image.value)") { () throws(CommandFailure) in
+                    try podman.run(["pull", "--quiet", policy.image.value], timeout: .seconds(1800))
+                }
             }
-            let id = try podman.create(invocation, values: values(for: invocation))
+            let id = try podman.create(invocation, values: values(for: invocation, credentials: credentials.values))
             containerID = id
             try update(name) { $0.containerID = id }
             var fence: NetworkFence?
@@ -161,15 +182,16 @@ struct SessionLauncher {
         }
     }
 
-    /// The values podman must find in its environment for `-e NAME`: literals, and host
-    /// variables that are set. Credentials are not fetched by this build (they stay unset).
-    func values(for invocation: PodmanInvocation) -> [String: String] {
+    /// The values podman must find in its environment for `-e NAME`: literals, host variables
+    /// that are set, and the fetched credentials (a provider that failed leaves its names unset,
+    /// and podman then sets nothing for them).
+    func values(for invocation: PodmanInvocation, credentials: [String: String]) -> [String: String] {
         var values = [String: String]()
         for (name, value) in invocation.environment {
             switch value {
             case .literal(let text): values[name] = text
             case .host(let variable): if let text = executor.context.environment[variable] { values[name] = text }
-            case .credential: continue
+            case .credential: if let text = credentials[name] { values[name] = text }
             }
         }
         return values

@@ -73,6 +73,12 @@ struct PodmanClient {
         }
     }
 
+    /// The local ID of a present image.
+    func imageID(_ image: String) throws(CommandFailure) -> String {
+        let result = try run(["image", "inspect", "--format", "{{.Id}}", image], timeout: .seconds(60))
+        return result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `podman create` with the agent's values in podman's environment; returns the container id.
     func create(_ invocation: PodmanInvocation, values: [String: String]) throws(CommandFailure) -> String {
         let result = try run(invocation.argv, extra: values)

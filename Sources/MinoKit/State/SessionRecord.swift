@@ -47,6 +47,8 @@ struct SessionRecord: Equatable, Sendable {
     var resolvers: [String] = []
     /// Whether the session's events go to the audit log.
     var auditLog = true
+    /// Cache volumes still `building`, marked complete when the session exits 0.
+    var cachesToFinalise: [String] = []
 
     /// Whether the session may still have a live container.
     var isActive: Bool { status == .starting || status == .running }
@@ -84,6 +86,7 @@ struct SessionRecord: Equatable, Sendable {
             "shell": .string(shell), "user": .string(user),
             "fence_rules": .array(fenceRules.map { .string($0) }), "fence_pid": optional(fencePID),
             "resolvers": .array(resolvers.map { .string($0) }), "audit_log": .bool(auditLog),
+            "caches_to_finalise": .array(cachesToFinalise.map { .string($0) }),
         ])
     }
 
@@ -118,6 +121,7 @@ struct SessionRecord: Equatable, Sendable {
         self.fencePID = (object["fence_pid"] as? NSNumber).map { $0.int32Value }
         self.resolvers = object["resolvers"] as? [String] ?? []
         self.auditLog = object["audit_log"] as? Bool ?? true
+        self.cachesToFinalise = object["caches_to_finalise"] as? [String] ?? []
     }
 
     init(
