@@ -15,8 +15,9 @@ import PolicyModel
 ///    `CapshWrapperBackend.addedCapabilities`: drops always precede adds;
 /// 7. `--security-opt no-new-privileges`;
 /// 8. `--pids-limit N` when the host can enforce it;
-/// 9. identity: `--userns=keep-id` when rootless, `--user uid:gid` when rootful; in wrapper
-///    mode `--user 0:0` instead of the rootful `--user` (the wrapper switches to uid:gid);
+/// 9. identity: `--userns=keep-id` when rootless, then `--user uid:gid` (the caller's ids, which
+///    keep-id maps to themselves); in wrapper mode `--user 0:0` instead (the wrapper switches to
+///    uid:gid);
 /// 10. `--ulimit nofile=N:N` (rootful) and `--ulimit nproc=N:N` (rootful, or when
 ///     `--pids-limit` cannot be enforced), never above the caller's hard limits;
 /// 11. `--read-only`, `--tmpfs /tmp`, `--tmpfs /run` (and `/home/developer` without a home
@@ -176,7 +177,9 @@ public enum PodmanBackend {
         if facts.isRootless { builder.add(["--userns=keep-id"]) }
         if wrapper != nil {
             builder.add(["--user", "0:0"], origin: policy.network.enforcement.origin)
-        } else if !facts.isRootless {
+        } else {
+            // Rootless too: keep-id maps the user's ids, and the explicit user overrides an
+            // image's `USER` (mino-base says `developer`), so the agent owns what it writes.
             builder.add(["--user", "\(facts.userID):\(facts.groupID)"])
         }
         if let openFiles = limits.openFiles { builder.add(["--ulimit", "nofile=\(openFiles):\(openFiles)"]) }

@@ -25,7 +25,8 @@ import Testing
             invocation.argv == [
                 "create", "-i", "-t", "--rm", "--name", "mino-test-session", "--label", "io.mino.session=test-session",
                 "-w", "/project", "--network", "bridge", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--pids-limit", "4096", "--userns=keep-id", "-v", "/home/agent/project:/project:nosuid,nodev",
+                "--pids-limit", "4096", "--userns=keep-id", "--user", "1000:1000", "-v",
+                "/home/agent/project:/project:nosuid,nodev",
                 "--pull", "never", "localhost/mino-base:latest", "/bin/bash",
             ])
         #expect(invocation.environment.isEmpty)

@@ -176,9 +176,8 @@ import Testing
                 // Container root holds only the wrapper's capabilities and capsh switches to the user.
                 #expect(users == ["0:0"], "\(item.label)")
                 #expect(item.invocation.wrapper?.rendered.contains("--gid=1000 --groups=1000 --uid=1000") == true)
-            } else if item.facts.isRootless && item.invocation.form != .exec {
-                #expect(users.isEmpty, "\(item.label): keep-id runs as the invoking user")
             } else {
+                // Rootless too: an image's `USER` must not decide who the agent is.
                 #expect(users == ["1000:1000"], "\(item.label)")
             }
         }

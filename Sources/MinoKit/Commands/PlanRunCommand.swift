@@ -32,6 +32,15 @@ enum PlanRunCommand {
         do {
             output = try PolicyCompilation.compile(
                 loaded.config, request: request, facts: facts, cacheVolumes: cacheVolumes)
+            // A base image already present gives the composed tag `mino run` would build; the
+            // one podman query plan makes, and only for layers (absent or failing: provisional).
+            let base = output.policy.image.value
+            if !output.policy.layers.isEmpty, output.policy.runtime.value == .container,
+                let runner = try? context.runner(),
+                let id = try? PodmanClient(runner: runner, environment: context.environment).imageID(base), !id.isEmpty
+            {
+                facts.imageIDs[base] = id
+            }
             let composed = try LayerPlanning.compose(
                 output.policy, facts: facts, search: search, fileSystem: DiskLayerFileSystem())
             output.policy = composed.policy

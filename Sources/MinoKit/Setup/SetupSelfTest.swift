@@ -14,7 +14,7 @@ struct SetupSelfTest {
         -> SetupSelfTest
     {
         let executor = try Executor(context: context)
-        let facts = try? executor.hostFacts()
+        let facts: HostFacts? = executor.hostFacts()
         guard let mino = context.executablePath else {
             return SetupSelfTest(
                 passed: true, summary: "Self-test skipped: mino's own path is unknown.\n", facts: facts)

@@ -64,6 +64,9 @@ final class Harness {
     /// Extra environment for mino (e.g. MINO_DNS_REFRESH_SECONDS).
     var environment: [String: String] = [:]
     private var networks: [String] = []
+    /// Volumes and images this test made (through mino), removed at clean-up.
+    private var volumes: Set<String> = []
+    private var images: Set<String> = []
     private var cleaned = false
 
     /// - Parameters:
@@ -197,6 +200,15 @@ final class Harness {
         networks.append(name)
     }
 
+    /// Removes `name` (a volume) at clean-up.
+    func removeVolumeAtCleanUp(_ name: String) { volumes.insert(name) }
+
+    /// Removes `name` (an image reference) at clean-up.
+    func removeImageAtCleanUp(_ name: String) { images.insert(name) }
+
+    /// The identity's volume names.
+    func volumeNames() -> Set<String> { Set(podman(["volume", "ls", "--format", "{{.Name}}"]).lines) }
+
     /// Removes every container of this test's sessions and listeners, its networks and files.
     func cleanUp() {
         guard !cleaned else { return }
@@ -210,6 +222,12 @@ final class Harness {
         }
         for name in names where !name.isEmpty { _ = podman(["rm", "-f", "-t", "0", name], timeout: 60) }
         for network in networks { _ = podman(["network", "rm", "-f", network], timeout: 60) }
+        // The project's home volume, when a run used a mino image.
+        let homes = podman([
+            "volume", "ls", "--filter", "label=io.mino.home.project=" + project, "--format", "{{.Name}}",
+        ])
+        for volume in volumes.union(homes.lines).sorted() { _ = podman(["volume", "rm", "-f", volume], timeout: 60) }
+        for image in images.sorted() { _ = podman(["rmi", "-f", image], timeout: 60) }
         try? FileManager.default.removeItem(atPath: base)
     }
 }
