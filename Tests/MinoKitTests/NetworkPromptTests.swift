@@ -40,7 +40,9 @@ import Testing
         let project = try home.directory("src/app")
         try home.write("src/app/.mino.toml", "# team policy\nversion = 1 # v1\n")
         let (context, err) = Self.context(home: home.path, directory: project, input: ["3", "1"])
-        let layer = try NetworkPrompt(context: context, locations: Self.locations(context)).ask()
+        let layer = try NetworkPrompt(
+            context: context, locations: Self.locations(context), projectDirectory: context.currentDirectory
+        ).ask()
         #expect(layer?["container.network_preset"]?.value == .string("dev"))
         let text = try String(contentsOfFile: project + "/.mino.toml", encoding: .utf8)
         #expect(text == "# team policy\nversion = 1 # v1\n\n[container]\nnetwork_preset = \"dev\"\n")
@@ -53,7 +55,9 @@ import Testing
     @Test func enterTakesTheDefaultsAndDontSaveWritesNothing() throws {
         let home = try TemporaryDirectory()
         let (context, _) = Self.context(home: home.path, directory: home.path, input: ["", "3"])
-        let layer = try NetworkPrompt(context: context, locations: Self.locations(context)).ask()
+        let layer = try NetworkPrompt(
+            context: context, locations: Self.locations(context), projectDirectory: context.currentDirectory
+        ).ask()
         #expect(layer?["container.network"]?.value == .string("bridge"))
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.mino.toml"))
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.config/mino/config.toml"))
@@ -62,9 +66,15 @@ import Testing
     @Test func closedInputAndNonsenseFallBackToTheDefault() throws {
         let home = try TemporaryDirectory()
         let (closed, _) = Self.context(home: home.path, directory: home.path, input: [])
-        #expect(try NetworkPrompt(context: closed, locations: Self.locations(closed)).ask() == nil)
+        #expect(
+            try NetworkPrompt(
+                context: closed, locations: Self.locations(closed), projectDirectory: closed.currentDirectory
+            ).ask() == nil)
         let (nonsense, err) = Self.context(home: home.path, directory: home.path, input: ["9", "x", "0"])
-        #expect(try NetworkPrompt(context: nonsense, locations: Self.locations(nonsense)).ask() == nil)
+        #expect(
+            try NetworkPrompt(
+                context: nonsense, locations: Self.locations(nonsense), projectDirectory: nonsense.currentDirectory
+            ).ask() == nil)
         #expect(err.text.contains("Type a number from 1 to 5"))
     }
 }

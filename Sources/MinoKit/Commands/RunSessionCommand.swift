@@ -24,7 +24,9 @@ enum RunSessionCommand {
         let locations = ConfigLocations(parsed: parsed, context: context)
         var config = loaded.config
         if NetworkPrompt.shouldAsk(config, context: context),
-            let answer = try NetworkPrompt(context: context, locations: locations).ask()
+            let answer = try NetworkPrompt(
+                context: context, locations: locations, projectDirectory: request.projectDirectory.value
+            ).ask()
         {
             config = EffectiveConfig(layers: config.layers + [answer])
         }

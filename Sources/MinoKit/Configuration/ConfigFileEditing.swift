@@ -16,8 +16,13 @@ struct ConfigFileEditing {
     /// The project file an edit with `--local` changes: the `.mino.toml` mino would load from
     /// the current directory, or a new one there.
     static func projectFile(_ locations: ConfigLocations) -> String {
-        locations.discoverProjectConfig(from: locations.currentDirectory)
-            ?? ConfigLocations.normalised(locations.currentDirectory) + "/" + ConfigLocations.projectFileName
+        projectFile(locations, from: locations.currentDirectory)
+    }
+
+    /// The `.mino.toml` a run of `projectDirectory` loads, or a new one in that directory.
+    static func projectFile(_ locations: ConfigLocations, from projectDirectory: String) -> String {
+        locations.discoverProjectConfig(from: projectDirectory)
+            ?? ConfigLocations.normalised(projectDirectory) + "/" + ConfigLocations.projectFileName
     }
 
     /// Sets `keyPath` to `value` in the file at `path` (created with `version = 1` when missing).

@@ -61,7 +61,7 @@ struct LayerPrompt {
         let (name, value): (String, ConfigValue) =
             names.isEmpty ? ("container.image", .string("base")) : ("container.layers", .strings(names))
         guard let key = ConfigSchema.key(named: name) else { return nil }
-        let project = ConfigFileEditing.projectFile(locations)
+        let project = ConfigFileEditing.projectFile(locations, from: projectDirectory)
         let destinations = [
             Menu.Option(label: "Save to \(locations.display(project))", hint: "this project only"),
             Menu.Option(label: "Save to global config", hint: locations.display(locations.globalConfigPath)),

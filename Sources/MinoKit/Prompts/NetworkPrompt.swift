@@ -55,6 +55,8 @@ struct NetworkPrompt {
 
     let context: CommandContext
     let locations: ConfigLocations
+    /// The run's project (`-p`, or the working directory): "save to project" writes its file.
+    let projectDirectory: String
 
     /// Asks both questions and saves the answer; returns the layer that applies the choice to
     /// this run (`nil` when the input closed: the built-in default applies).
@@ -63,7 +65,7 @@ struct NetworkPrompt {
         guard let index = menu.choose("Select network mode", Choice.allCases.map(\.option)),
             let choice = Choice(rawValue: index)
         else { return nil }
-        let project = ConfigFileEditing.projectFile(locations)
+        let project = ConfigFileEditing.projectFile(locations, from: projectDirectory)
         let destinations = [
             Menu.Option(label: "Save to \(locations.display(project))", hint: "this project only"),
             Menu.Option(label: "Save to global config", hint: locations.display(locations.globalConfigPath)),
