@@ -178,7 +178,7 @@ struct SessionPreparation {
         let broker = CredentialBroker(
             context: CredentialContext(
                 runner: executor.runner, environment: executor.context.environment, now: Date(),
-                timeout: .seconds(60), sessionName: sessionName),
+                timeout: Self.credentialTimeout(executor.context.environment), sessionName: sessionName),
             cache: CredentialCache(state: executor.state))
         let outcome = progress.step("Fetching credentials") { broker.gather(request) }
         warnings += outcome.warnings
@@ -191,6 +191,15 @@ struct SessionPreparation {
         }
         warnings += failures
         return outcome
+    }
+
+    /// How long one provider CLI may take: 60 s, or `MINO_CREDENTIAL_TIMEOUT_SECONDS` (1 to
+    /// 600) for CLIs that are slower (a login prompt in a browser) or for tests.
+    static func credentialTimeout(_ environment: [String: String]) -> Duration {
+        guard let text = environment["MINO_CREDENTIAL_TIMEOUT_SECONDS"], let seconds = Int(text),
+            (1...600).contains(seconds)
+        else { return .seconds(60) }
+        return .seconds(seconds)
     }
 }
 
