@@ -59,6 +59,7 @@ public enum CapshWrapperBackend {
             ShellQuoting.quote(tools.iptablesRestore), ruleset.ipv4Lines, delimiter: "MINO_IPV4_RULESET")
         lines += hereDocument(
             ShellQuoting.quote(tools.ip6tablesRestore), ruleset.ipv6Lines, delimiter: "MINO_IPV6_RULESET")
+        lines += containerResolverLines(tools: tools, origin: enforcementOrigin)
         lines += dropAndRun(command.arguments, origin: command.origin, facts: facts, tools: tools)
         return WrapperScript(lines: lines, enforcement: enforcement(facts: facts), shell: tools.shell)
     }
@@ -82,6 +83,29 @@ public enum CapshWrapperBackend {
         ]
         lines += dropAndRun(command, origin: origin, facts: facts, tools: tools)
         return WrapperScript(lines: lines, enforcement: enforcement(facts: facts), shell: tools.shell)
+    }
+
+    /// DNS to the container's own resolvers. The tables above were compiled before the
+    /// container existed, from the host's resolvers; on a podman network with its own DNS the
+    /// container's resolver is another address, which only its `/etc/resolv.conf` (written by
+    /// podman, before the agent runs) names. Each `nameserver` that is a plain address (only
+    /// hex digits, dots and colons: nothing else reaches the rule) gets the two DNS accepts,
+    /// inserted first in `OUTPUT`, in its family's table.
+    private static func containerResolverLines(tools: WrapperTools, origin: Origin) -> [ArtifactLine] {
+        let v4 = ShellQuoting.quote(tools.iptablesRestore)
+        let v6 = ShellQuoting.quote(tools.ip6tablesRestore)
+        return [
+            ArtifactLine("# DNS to the resolvers podman wrote into this container's resolv.conf", origin: origin),
+            ArtifactLine("while read -r key address rest; do"),
+            ArtifactLine("    [ \"$key\" = nameserver ] || continue"),
+            ArtifactLine(
+                "    case $address in ''|*[!0-9A-Fa-f.:]*) continue ;; *:*) restore=\(v6) ;; *) restore=\(v4) ;; esac"),
+            ArtifactLine(
+                "    printf '*filter\\n-I OUTPUT 1 -d %s -p udp --dport 53 -j ACCEPT\\n"
+                    + "-I OUTPUT 1 -d %s -p tcp --dport 53 -j ACCEPT\\nCOMMIT\\n' \"$address\" \"$address\" "
+                    + "| \"$restore\" --noflush"),
+            ArtifactLine("done < \(ShellQuoting.quote(tools.resolvConf))"),
+        ]
     }
 
     /// `tool <<'DELIMITER'`, the table, the delimiter. The delimiter is quoted, so nothing in

@@ -11,13 +11,19 @@ public struct WrapperTools: Hashable, Sendable {
     public var capsh: String
     /// The POSIX shell `capsh` starts to exec the agent (`capsh --shell=`).
     public var shell: String
+    /// The resolver configuration podman writes into the container.
+    public var resolvConf: String
 
     /// Names tools explicitly.
-    public init(iptablesRestore: String, ip6tablesRestore: String, capsh: String, shell: String) {
+    public init(
+        iptablesRestore: String, ip6tablesRestore: String, capsh: String, shell: String,
+        resolvConf: String = "/etc/resolv.conf"
+    ) {
         self.iptablesRestore = iptablesRestore
         self.ip6tablesRestore = ip6tablesRestore
         self.capsh = capsh
         self.shell = shell
+        self.resolvConf = resolvConf
     }
 
     /// The tools of a normal image: found in `PATH`, `/bin/sh` as the shell.

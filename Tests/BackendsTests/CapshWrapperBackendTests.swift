@@ -30,16 +30,39 @@ import Testing
         """
 
     /// A runner with recording stubs and an agent (`show-args`) that prints its arguments NUL-separated.
-    func runner(iptablesRestore: String = "cat > \"$MINO_TEST_DIR/ipv4.loaded\"") throws -> ShellRunner {
+    /// The stubs append, so the files hold the tables and then the container-resolver rules.
+    func runner(iptablesRestore: String = "cat >> \"$MINO_TEST_DIR/ipv4.loaded\"") throws -> ShellRunner {
         let runner = try ShellRunner()
         try runner.stub("iptables-restore", iptablesRestore)
-        try runner.stub("ip6tables-restore", "cat > \"$MINO_TEST_DIR/ipv6.loaded\"")
+        try runner.stub("ip6tables-restore", "cat >> \"$MINO_TEST_DIR/ipv6.loaded\"")
         try runner.stub("capsh", Self.capshStub)
         try runner.stub("show-args", "printf '%s\\0' \"$@\"")
         return runner
     }
 
-    func startScript(command: [String], tools: WrapperTools = .standard) throws -> (WrapperScript, NetfilterRuleset) {
+    /// A resolv.conf as podman writes it for a network with its own DNS, plus lines the loop
+    /// must skip (a search line, an empty nameserver, a value that is not a plain address).
+    static let resolvConf: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mino-resolv-\(UUID().uuidString)")
+            .path
+        let text =
+            "search dns.podman\nnameserver 10.89.0.1\nnameserver fd00::53\nnameserver 1.2.3.4;touch${IFS}x\n"
+            + "nameserver\noptions ndots:0\n"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }()
+
+    static let testTools = WrapperTools(
+        iptablesRestore: "iptables-restore", ip6tablesRestore: "ip6tables-restore", capsh: "capsh", shell: "/bin/sh",
+        resolvConf: resolvConf)
+
+    /// What the resolver loop loads for `address`.
+    static func resolverTable(_ address: String) -> String {
+        "*filter\n-I OUTPUT 1 -d \(address) -p udp --dport 53 -j ACCEPT\n"
+            + "-I OUTPUT 1 -d \(address) -p tcp --dport 53 -j ACCEPT\nCOMMIT\n"
+    }
+
+    func startScript(command: [String], tools: WrapperTools = testTools) throws -> (WrapperScript, NetfilterRuleset) {
         let policy = PolicyFixture.policy {
             $0 = PolicyFixture.allowlist(enforcement: .wrapper)
             $0.command = Sourced(command, PolicyFixture.origin("command"))
@@ -59,8 +82,10 @@ import Testing
         let (script, ruleset) = try startScript(command: ["show-args", "hello"])
         let result = try runner.run(script.argv[0], Array(script.argv.dropFirst()))
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(runner.file("ipv4.loaded") == ruleset.ipv4)
-        #expect(runner.file("ipv6.loaded") == ruleset.ipv6)
+        // The tables, then DNS to the container's own resolvers; nothing else from resolv.conf.
+        #expect(runner.file("ipv4.loaded") == ruleset.ipv4 + Self.resolverTable("10.89.0.1"))
+        #expect(runner.file("ipv6.loaded") == ruleset.ipv6 + Self.resolverTable("fd00::53"))
+        #expect(runner.file("x") == nil, "a nameserver line that is not an address runs nothing")
         #expect(ShellRunner.nulSeparated(Data((runner.file("capsh.args") ?? "").utf8)) == Self.expectedCapshOptions)
         #expect(ShellRunner.nulSeparated(result.stdout) == ["hello"])
     }
@@ -172,6 +197,12 @@ import Testing
 
                 """ + ruleset.ipv6 + """
                 MINO_IPV6_RULESET
+                # DNS to the resolvers podman wrote into this container's resolv.conf
+                while read -r key address rest; do
+                    [ "$key" = nameserver ] || continue
+                    case $address in ''|*[!0-9A-Fa-f.:]*) continue ;; *:*) restore=ip6tables-restore ;; *) restore=iptables-restore ;; esac
+                    printf '*filter\\n-I OUTPUT 1 -d %s -p udp --dport 53 -j ACCEPT\\n-I OUTPUT 1 -d %s -p tcp --dport 53 -j ACCEPT\\nCOMMIT\\n' "$address" "$address" | "$restore" --noflush
+                done < \(ShellQuoting.quote(Self.resolvConf))
                 HOME=/home/developer
                 export HOME
                 exec capsh --drop=cap_net_admin,cap_setgid,cap_setpcap,cap_setuid --gid=1000 --groups=1000 --uid=1000 \

@@ -43,18 +43,9 @@ extension Integration {
             let fenced = Self.probe(harness, ["--network-allow", "\(a.ipv4):8080"], specs)
             fenced.reached(allowed, tag: a.tag, "fenced, allowed")
             for (what, spec, _) in blocked { fenced.blocked(spec, "fenced: \(what)") }
-            if applier == .netns {
-                fenced.reached(resolve, tag: b.ipv4, "fenced: DNS to the container's own resolver")
-            } else {
-                // KNOWN LIMITATION, outside the executor (Backends/CapshWrapperBackend via
-                // PodmanBackend.create): the wrapper's ruleset is compiled before the container
-                // exists, from the host's resolv.conf, so on a podman network with DNS
-                // (aardvark) the container's own resolver is not in the allowlist and names
-                // do not resolve behind the wrapper fence.
-                withKnownIssue("the wrapper fence allows the host's resolvers, not the container's") {
-                    fenced.reached(resolve, tag: b.ipv4, "fenced (wrapper): DNS to the container's own resolver")
-                }
-            }
+            // Both appliers allow DNS to the container's own resolver (the network's aardvark):
+            // netns reads it from the created container, the wrapper from its resolv.conf.
+            fenced.reached(resolve, tag: b.ipv4, "fenced (\(applier)): DNS to the container's own resolver")
         }
 
         /// `iptables -F`, `iptables -P OUTPUT ACCEPT` and the IPv6 equivalents fail from the

@@ -53,6 +53,12 @@ ip6tables-restore <<'MINO_IPV6_RULESET'
 -A OUTPUT -j REJECT --reject-with icmp6-adm-prohibited
 COMMIT
 MINO_IPV6_RULESET
+# DNS to the resolvers podman wrote into this container's resolv.conf
+while read -r key address rest; do
+    [ "$key" = nameserver ] || continue
+    case $address in ''|*[!0-9A-Fa-f.:]*) continue ;; *:*) restore=ip6tables-restore ;; *) restore=iptables-restore ;; esac
+    printf '*filter\n-I OUTPUT 1 -d %s -p udp --dport 53 -j ACCEPT\n-I OUTPUT 1 -d %s -p tcp --dport 53 -j ACCEPT\nCOMMIT\n' "$address" "$address" | "$restore" --noflush
+done < /etc/resolv.conf
 HOME=/home/developer
 export HOME
 exec capsh --drop=cap_net_admin,cap_setgid,cap_setpcap,cap_setuid --gid=1000 --groups=1000 --uid=1000 --shell=/bin/sh -- -c 'exec "$@"' mino-agent /bin/bash
