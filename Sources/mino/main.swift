@@ -2,4 +2,5 @@ import Foundation
 import MinoKit
 
 StandardStreams.reopenClosed()
+SignalMask.unblockHandledSignals()
 exit(MinoApplication.run(.process()))

@@ -25,17 +25,12 @@ extension Integration {
             try Self.expectStopped(by: signal, blocked: [], timeout: 60)
         }
 
-        /// KNOWN BUG, outside the executor (Sources/MinoKit/Process/SignalForwarder.swift):
-        /// mino installs handlers for the signals it forwards but never unblocks them, so a mino
-        /// started with SIGINT and SIGTERM blocked (a parent's inherited signal mask, as
-        /// Foundation's Process passes on from Swift Testing's threads) ignores both: the
-        /// session runs on. Fix: unblock the forwarded signals (pthread_sigmask SIG_UNBLOCK)
-        /// when the forwarder installs its handlers. Remove `withKnownIssue` then.
+        /// A mino started with SIGINT and SIGTERM blocked (a parent's inherited signal mask, as
+        /// Foundation's Process passes on from Swift Testing's threads) still stops on SIGTERM:
+        /// it unblocks the signals it handles first thing.
         @Test(.enabled(if: IntegrationGate.isEnabled))
         func signalStopsTheSessionEvenWhenInheritedBlocked() throws {
-            withKnownIssue("mino does not unblock the signals it forwards (SignalForwarder)") {
-                try Self.expectStopped(by: SIGTERM, blocked: [SIGINT, SIGTERM], timeout: 8)
-            }
+            try Self.expectStopped(by: SIGTERM, blocked: [SIGINT, SIGTERM], timeout: 30)
         }
 
         static func expectStopped(

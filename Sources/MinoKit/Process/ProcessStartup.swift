@@ -19,3 +19,19 @@ public enum StandardStreams {
         #endif
     }
 }
+
+/// mino's own signal mask.
+public enum SignalMask {
+    /// Unblocks the signals mino handles (`ForwardedSignal`). A parent may start mino with them
+    /// blocked (a mask is inherited through exec); then a Ctrl-C or `kill` would never reach the
+    /// handlers and a session could not be stopped. Called first thing in `main`, before any
+    /// thread exists, so every thread inherits the unblocked mask.
+    public static func unblockHandledSignals() {
+        #if canImport(Glibc)
+            var set = sigset_t()
+            sigemptyset(&set)
+            for signal in ForwardedSignal.allCases { sigaddset(&set, signal.rawValue) }
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        #endif
+    }
+}
