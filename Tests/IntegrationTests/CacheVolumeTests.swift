@@ -117,6 +117,40 @@ extension Integration {
             }
         }
 
+        /// Over `cache.max_total_gb`, gc evicts the least recently used caches until the total
+        /// fits: of two 700 MB caches (sparse files: du counts their apparent size) under a 1 GB
+        /// budget, the older goes and the newer stays. Root's storage, like the test below.
+        @Test(.enabled(if: IntegrationGate.isEnabled))
+        func budgetEvictionRemovesTheLeastRecentlyUsedFirst() throws {
+            let harness = try Harness(.root)
+            try (try String(contentsOfFile: harness.configFile, encoding: .utf8) + "[cache]\nmax_total_gb = 1\n")
+                .write(toFile: harness.configFile, atomically: true, encoding: .utf8)
+            let before = Self.volumes(harness, "npm")
+            var made = [String]()
+            for project in ["older", "newer"] {
+                let directory = harness.project + "/" + project
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try "{\"name\": \"\(project)-\(harness.prefix)\"}\n".write(
+                    toFile: directory + "/package-lock.json", atomically: true, encoding: .utf8)
+                let run = harness.mino([
+                    "run", "-q", "-p", directory, "--", "sh", "-c", "truncate -s 700M \"$npm_config_cache/big\"",
+                ])
+                #expect(run.succeeded, "\(run)")
+                let new = Self.volumes(harness, "npm").subtracting(before).subtracting(made)
+                new.forEach(harness.removeVolumeAtCleanUp)
+                made += new.sorted()
+                usleep(1_100_000)  // distinct last-use times
+            }
+            try #require(made.count == 2, "\(made)")
+            let listed = harness.mino(["cache", "list"])
+            #expect(listed.output.contains("cache limit exceeded"), "over budget: \(listed)")
+            let gc = harness.mino(["cache", "gc"])
+            #expect(gc.succeeded, "\(gc)")
+            let after = harness.volumeNames()
+            #expect(!after.contains(made[0]), "the least recently used cache is evicted: \(gc)")
+            #expect(after.contains(made[1]), "the newer one fits the budget and stays: \(gc)")
+        }
+
         /// gc and clear, as root (rootful storage; the suites run one after another, so no other
         /// test's caches are there): a dry run deletes nothing, a volume in use survives, a
         /// volume or container that is not mino's is never touched.
