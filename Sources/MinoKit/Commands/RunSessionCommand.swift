@@ -102,7 +102,8 @@ enum RunSessionCommand {
         let launcher = SessionLauncher(executor: executor, audit: audit)
         let launched = try launcher.launch(
             policy: policy, facts: facts, name: name, nameOrigin: request.sessionName?.origin, terminal: terminal,
-            credentials: credentials, caches: caches, progress: progress)
+            credentials: credentials, caches: caches,
+            direct: SessionLauncher.runsDirectly(policy, detached: detach), progress: progress)
         if detach {
             return try startDetached(launched, executor: executor, audit: audit, launcher: launcher, quiet: quiet)
         }
@@ -125,19 +126,38 @@ enum RunSessionCommand {
         let received = SignalBox()
         let environment = executor.context.environment
         let runner = executor.runner
-        let status: ProcessStatus
+        var status: ProcessStatus
+        var pullFailure: CommandFailure?
         do {
-            status = try runner.runAttached(
-                ProcessSpec(
+            func attach() throws(ProcessError) -> ProcessStatus {
+                var spec = ProcessSpec(
                     "podman", ["start", "--attach", id], environment: environment, input: .inherit, output: .inherit,
-                    error: .inherit),
-                forwarding: stopSignals.union([.windowChange])
-            ) { signal in
-                guard stopSignals.contains(signal), received.set(signal) else { return }
-                // Stopping the container ends the attach; removal follows below.
-                _ = try? runner.run(
-                    ProcessSpec("podman", ["stop", "--time", "10", id], environment: environment), timeout: .seconds(60)
-                )
+                    error: .inherit)
+                if let direct = launched.directRun {
+                    spec.arguments = direct.arguments
+                    spec.environment = environment.merging(direct.values) { $1 }
+                }
+                return try runner.runAttached(spec, forwarding: stopSignals.union([.windowChange])) { signal in
+                    guard stopSignals.contains(signal), received.set(signal) else { return }
+                    // Stopping the container ends the attach; removal follows below.
+                    _ = try? runner.run(
+                        ProcessSpec("podman", ["stop", "--time", "10", id], environment: environment),
+                        timeout: .seconds(60))
+                }
+            }
+            status = try attach()
+            // A direct run does not check the image first (that is one podman process more per
+            // run); podman's 125 with the image absent means: pull it, then run again.
+            let image = launched.policy.image.value
+            if launched.directRun != nil, status == .exited(125), received.value == nil,
+                let present = try? executor.podman.imageExists(image), !present
+            {
+                do {
+                    try executor.podman.run(["pull", "--quiet", image], timeout: .seconds(1800))
+                } catch {
+                    pullFailure = error
+                }
+                if pullFailure == nil { status = try attach() }
             }
         } catch {
             refresher?.stop()
@@ -150,7 +170,16 @@ enum RunSessionCommand {
             throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
         }
         refresher?.stop()
-        executor.podman.stopAndRemove(id, seconds: 0)
+        if let pullFailure {
+            try? launcher.update(name) { record in
+                record.status = .failed
+                record.endReason = pullFailure.diagnostics.first?.message ?? "podman pull failed"
+            }
+            audit.record("session.failed", ["name": .string(name), "error": .string("podman.pull")])
+            throw pullFailure
+        }
+        // A direct run's container removed itself (--rm).
+        if launched.directRun == nil { executor.podman.stopAndRemove(id, seconds: 0) }
         let signal = received.value
         let exitCode = signal.map { 128 + $0.rawValue } ?? status.shellStatus
         try launcher.update(name) { record in

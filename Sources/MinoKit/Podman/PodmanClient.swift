@@ -20,7 +20,7 @@ struct PodmanClient {
     let environment: [String: String]
     let executable = "podman"
 
-    private func spec(_ arguments: [String], extra: [String: String] = [:]) -> ProcessSpec {
+    func spec(_ arguments: [String], extra: [String: String] = [:]) -> ProcessSpec {
         ProcessSpec(executable, arguments, environment: environment.merging(extra) { $1 })
     }
 
