@@ -55,20 +55,9 @@ struct SessionRecord: Equatable, Sendable {
 
     // MARK: - JSON
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { Timestamp.format(date) }
 
-    static func date(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    static func date(_ text: String?) -> Date? { text.flatMap(Timestamp.parse) }
 
     var json: JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
