@@ -171,6 +171,11 @@ extension Integration {
             #expect(run.stderr.contains("layer.toml:3:"), "wrong type at its line: \(run.stderr)")
             let check = harness.mino(["policy", "check", root + "/broken/layer.toml"])
             #expect(check.status == 65 && check.output.contains("layer.toml:5:"), "unknown key: \(check)")
+            // A layer directory without install.sh (and no [user_install]) is refused.
+            try Self.writeLayer(harness, in: root, name: "noscript", program: "x", output: "x", env: [:])
+            try FileManager.default.removeItem(atPath: root + "/noscript/install.sh")
+            let noScript = harness.mino(["run", "-q", "--layers", "noscript", "--", "true"])
+            #expect(noScript.status == 65 && noScript.stderr.contains("install.sh"), "\(noScript)")
             // Control: a valid manifest passes the same check.
             try Self.writeLayer(harness, in: root, name: "fine", program: "x", output: "x", env: [:])
             #expect(harness.mino(["policy", "check", root + "/fine/layer.toml"]).succeeded)
