@@ -87,8 +87,11 @@ enum RunSessionCommand {
         let credentials = try preparation.gatherCredentials(policy, sessionName: name, warnings: &warnings)
         showWarnings()
 
-        executor.reconcile()
-        executor.store.removeEnded(olderThan: policy.session.autoCleanupHours.value)
+        // One read of the session records for both (a session reconciled now ended just now,
+        // so it is never old enough to be removed in the same pass).
+        let records = executor.store.all()
+        executor.reconcile(records)
+        executor.store.removeEnded(olderThan: policy.session.autoCleanupHours.value, in: records)
         let now = Date()
         try preparation.prepareHome(policy, now: now)
         let caches = try preparation.prepareCaches(policy, now: now)

@@ -42,9 +42,9 @@ struct Executor {
     /// it): their container is stopped and removed, and the record says what happened.
     /// Run by every session command before it looks at sessions.
     @discardableResult
-    func reconcile() -> [SessionRecord] {
+    func reconcile(_ records: [SessionRecord]? = nil) -> [SessionRecord] {
         var cleaned = [SessionRecord]()
-        for record in store.all() where record.isActive {
+        for record in records ?? store.all() where record.isActive {
             guard !ProcessIdentity.isAlive(pid: record.ownerPID, startTime: record.ownerStartTime) else { continue }
             // A starting session without an owner yet may belong to a run in progress: only
             // claim it when it is old enough that the run must have died.

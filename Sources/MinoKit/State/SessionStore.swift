@@ -77,10 +77,10 @@ struct SessionStore {
     }
 
     /// Removes ended sessions not updated for `hours` hours (0 keeps them forever).
-    func removeEnded(olderThan hours: Int64, now: Date = Date()) {
+    func removeEnded(olderThan hours: Int64, in records: [SessionRecord]? = nil, now: Date = Date()) {
         guard hours > 0 else { return }
         let cutoff = now.addingTimeInterval(-Double(hours) * 3600)
-        for record in all() where !record.isActive && record.updatedAt < cutoff {
+        for record in records ?? all() where !record.isActive && record.updatedAt < cutoff {
             remove(record.name)
         }
     }
