@@ -37,9 +37,7 @@ enum CacheClearCommand {
             guard context.isInteractive else {
                 throw CommandFailure(exitCode: .failure, diagnostics: [.cacheClearNeedsConfirmation()])
             }
-            context.standardError.write("Remove them? [y/N] ")
-            let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            guard answer == "y" || answer == "yes" else {
+            guard Menu(context: context).confirm("Remove them?") else {
                 context.standardError.write("Nothing removed.\n")
                 return .failure
             }

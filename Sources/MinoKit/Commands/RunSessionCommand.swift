@@ -156,7 +156,7 @@ enum RunSessionCommand {
                 let present = try? executor.podman.imageExists(image), !present
             {
                 do {
-                    try executor.podman.run(["pull", "--quiet", image], timeout: .seconds(1800))
+                    try executor.podman.pull(image)
                 } catch {
                     pullFailure = error
                 }

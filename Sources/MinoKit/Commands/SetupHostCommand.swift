@@ -84,9 +84,7 @@ enum SetupHostCommand {
                         help: "pass -y to install without asking, or --check to only check")
                 ])
         }
-        context.standardError.write(question + " [y/N] ")
-        let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        guard answer == "y" || answer == "yes" else {
+        guard Menu(context: context).confirm(question) else {
             throw CommandFailure(exitCode: .failure, diagnostics: [.error("setup.declined", "nothing was changed")])
         }
     }

@@ -76,14 +76,7 @@ struct ConfigFileEditing {
     private func keepAccepted(_ layer: ConfigLayer, text: String, path: String) throws(CommandFailure) {
         let (global, _) = try ConfigFileReader.loadGlobal(locations)
         guard !TrustGate.evaluate(project: layer, userLayers: [.defaults, global]).widening.isEmpty else { return }
-        let state = StateDirectory(environment: context.environment)
-        do {
-            try state.ensure()
-            try TrustStore(state: state).approve(
-                ConfigLocations.canonical(path), sha256: SHA256.hash(Array(text.utf8)).hex, at: Date())
-        } catch {
-            throw CommandFailure(
-                exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
-        }
+        try TrustStore(state: StateDirectory(environment: context.environment)).record(
+            ConfigLocations.canonical(path), sha256: SHA256.hash(Array(text.utf8)).hex)
     }
 }

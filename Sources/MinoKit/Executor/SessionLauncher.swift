@@ -128,11 +128,7 @@ struct SessionLauncher {
         }
         var containerID: String?
         do {
-            if try !podman.imageExists(policy.image.value) {
-                try progress.step("Pulling image \(policy.image.value)") { () throws(CommandFailure) in
-                    try podman.run(["pull", "--quiet", policy.image.value], timeout: .seconds(1800))
-                }
-            }
+            try SessionPreparation.ensureImage(policy.image.value, podman: podman, progress: progress)
             let id = try podman.create(invocation, values: values(for: invocation, credentials: credentials.values))
             containerID = id
             try update(name) { $0.containerID = id }

@@ -17,8 +17,7 @@ struct SessionPreparation {
     /// Checks the agent before the policy is compiled: a missing or dead agent is a warning and
     /// its socket is not forwarded.
     static func checkSSHAgent(requested: Bool, facts: inout HostFacts, warnings: inout [Diagnostic]) {
-        guard let socket = facts.sshAuthSocket else { return }
-        guard requested else { return }
+        guard requested, let socket = facts.sshAuthSocket else { return }
         if let problem = SSHAgentProbe.problem(with: socket) {
             warnings.append(problem)
             facts.sshAuthSocket = nil
@@ -43,7 +42,7 @@ struct SessionPreparation {
             warnings += try approve(layer)
         }
         let base = policy.image.value
-        try ensureImage(base)
+        try Self.ensureImage(base, podman: executor.podman, progress: progress)
         facts.imageIDs[base] = try executor.podman.imageID(base)
         let composition: LayerComposition
         do {
@@ -59,11 +58,9 @@ struct SessionPreparation {
     }
 
     /// Pulls an image that is not present.
-    func ensureImage(_ image: String) throws(CommandFailure) {
-        guard try !executor.podman.imageExists(image) else { return }
-        try progress.step("Pulling image \(image)") { () throws(CommandFailure) in
-            try executor.podman.run(["pull", "--quiet", image], timeout: .seconds(1800))
-        }
+    static func ensureImage(_ image: String, podman: PodmanClient, progress: ProgressLine) throws(CommandFailure) {
+        guard try !podman.imageExists(image) else { return }
+        try progress.step("Pulling image \(image)") { () throws(CommandFailure) in try podman.pull(image) }
     }
 
     /// Writes the build context into a fresh private directory, builds, removes the directory.
@@ -112,18 +109,12 @@ struct SessionPreparation {
             context.standardError.write(
                 "\nThe project layer `\(layer.name)` (\(path)) runs this as root while the image is built:\n"
                     + script.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).map { "  | " + $0 }
-                    .joined(separator: "\n")
-                    + "\nApprove this exact layer (sha256 \(layer.contentHash.prefix(12))…)? "
-                    + "It stays approved until a file in it changes. [y/N] ")
-            let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            if answer == "y" || answer == "yes" {
-                do {
-                    try executor.state.ensure()
-                    try store.approve(path, sha256: layer.contentHash, at: Date())
-                } catch {
-                    throw CommandFailure(
-                        exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
-                }
+                    .joined(separator: "\n") + "\n")
+            let question =
+                "Approve this exact layer (sha256 \(layer.contentHash.prefix(12))…)? "
+                + "It stays approved until a file in it changes."
+            if Menu(context: context).confirm(question) {
+                try store.record(path, sha256: layer.contentHash)
                 return warnings
             }
         }
@@ -138,7 +129,7 @@ struct SessionPreparation {
     /// `cache gc` could not tell it is mino's).
     func prepareHome(_ policy: SandboxPolicy, now: Date) throws(CommandFailure) {
         guard let name = HomeVolume.volume(for: policy) else { return }
-        let inventory = VolumeInventory(podman: executor.podman, rootless: geteuid() != 0)
+        let inventory = Self.cachePreparation(executor).inventory
         guard try inventory.inspect(name) == nil else { return }
         try inventory.create(
             VolumeBackend.createHome(
@@ -149,9 +140,7 @@ struct SessionPreparation {
     func prepareCaches(_ policy: SandboxPolicy, now: Date) throws(CommandFailure) -> [String] {
         let volumes = policy.caches.enabled.value ? policy.caches.volumes : []
         guard policy.runtime.value == .container, !volumes.isEmpty else { return [] }
-        let preparation = CachePreparation(
-            inventory: VolumeInventory(podman: executor.podman, rootless: geteuid() != 0),
-            records: CacheRecordStore(state: executor.state))
+        let preparation = Self.cachePreparation(executor)
         return try progress.step("Preparing caches") { () throws(CommandFailure) in
             try preparation.prepare(volumes, fresh: policy.caches.fresh.value, now: now)
         }
@@ -160,10 +149,14 @@ struct SessionPreparation {
     /// Marks caches complete after a session that used them exited 0.
     static func finaliseCaches(_ names: [String], executor: Executor) {
         guard !names.isEmpty else { return }
-        let preparation = CachePreparation(
+        cachePreparation(executor).finalise(names, now: Date())
+    }
+
+    /// mino's volumes as this user sees them (rootless podman when mino is not root).
+    private static func cachePreparation(_ executor: Executor) -> CachePreparation {
+        CachePreparation(
             inventory: VolumeInventory(podman: executor.podman, rootless: geteuid() != 0),
             records: CacheRecordStore(state: executor.state))
-        preparation.finalise(names, now: Date())
     }
 
     // MARK: - Credentials

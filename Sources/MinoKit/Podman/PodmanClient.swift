@@ -73,6 +73,11 @@ struct PodmanClient {
         }
     }
 
+    /// `podman pull --quiet image` (up to 30 minutes: images are large).
+    func pull(_ image: String) throws(CommandFailure) {
+        try run(["pull", "--quiet", image], timeout: .seconds(1800))
+    }
+
     /// The local ID of a present image.
     func imageID(_ image: String) throws(CommandFailure) -> String {
         let result = try run(["image", "inspect", "--format", "{{.Id}}", image], timeout: .seconds(60))

@@ -73,8 +73,7 @@ struct PolicyLoader {
         guard !evaluation.widening.isEmpty else { return (layer, []) }
         let canonicalPath = ConfigLocations.canonical(path)
         let hash = SHA256.hash(source.bytes).hex
-        let state = StateDirectory(environment: context.environment)
-        let store = TrustStore(state: state)
+        let store = TrustStore(state: StateDirectory(environment: context.environment))
         let (_, storeWarning) = store.load()
         let warnings = storeWarning.map { [$0] } ?? []
         if store.isApproved(canonicalPath, sha256: hash) {
@@ -86,13 +85,7 @@ struct PolicyLoader {
             return (applied, warnings + notes)
         }
         if context.isInteractive, askApproval(evaluation, file: source.path, hash: hash) {
-            do {
-                try state.ensure()
-                try store.approve(canonicalPath, sha256: hash, at: Date())
-            } catch {
-                throw CommandFailure(
-                    exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
-            }
+            try store.record(canonicalPath, sha256: hash)
             return (layer, warnings)
         }
         let (applied, notes) = Self.applyTrust(layer, evaluation: evaluation, file: source.path, decision: .notApproved)
@@ -137,10 +130,9 @@ struct PolicyLoader {
             text += "  \(name)\(String(repeating: " ", count: width - name.count))  \(theirs)"
             text += "  (yours: \(yours))\n"
         }
-        text += "Approve this exact file (sha256 \(hash.prefix(12))…)? It stays approved until it changes. [y/N] "
         context.standardError.write(text)
-        let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return answer == "y" || answer == "yes"
+        return Menu(context: context).confirm(
+            "Approve this exact file (sha256 \(hash.prefix(12))…)? It stays approved until it changes.")
     }
 
 }
@@ -160,11 +152,5 @@ extension Diagnostic {
             "applying " + keys.map { "`\($0)`" }.joined(separator: ", ")
                 + " from the unapproved project config `\(file)` because of --trust-local",
             at: origin, help: "these settings widen your sandbox policy; approve the file to stop this warning")
-    }
-
-    static func trustStoreUnwritable(_ path: String, reason: String) -> Diagnostic {
-        .error(
-            "trust.store-unwritable", "cannot record the approval in `\(path)`: \(reason)",
-            help: "check the permissions of the state directory")
     }
 }

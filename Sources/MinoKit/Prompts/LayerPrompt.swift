@@ -12,10 +12,7 @@ struct LayerPrompt {
 
     /// Whether to ask: interactive, container runtime, nothing but the defaults decides the image.
     static func shouldAsk(_ config: EffectiveConfig, context: CommandContext) -> Bool {
-        guard context.isInteractive, case .string("container")? = config.value("general.runtime") else { return false }
-        return !config.layers.contains { layer in
-            layer.kind != .builtin && keys.contains { layer[$0] != nil }
-        }
+        PromptAnswer.isDue(keys, config: config, context: context)
     }
 
     let context: CommandContext
@@ -60,28 +57,7 @@ struct LayerPrompt {
         let names = picked.filter { $0 > 0 }.map { layers[$0 - 1].name }
         let (name, value): (String, ConfigValue) =
             names.isEmpty ? ("container.image", .string("base")) : ("container.layers", .strings(names))
-        guard let key = ConfigSchema.key(named: name) else { return nil }
-        let project = ConfigFileEditing.projectFile(locations, from: projectDirectory)
-        let destinations = [
-            Menu.Option(label: "Save to \(locations.display(project))", hint: "this project only"),
-            Menu.Option(label: "Save to global config", hint: locations.display(locations.globalConfigPath)),
-            Menu.Option(label: "Don't save", hint: "ask again next time"),
-        ]
-        let editing = ConfigFileEditing(locations: locations, context: context)
-        switch menu.choose("Save this configuration?", destinations) {
-        case 0:
-            try editing.set(key.path, to: value.tomlKind, in: project, local: true)
-            context.standardError.write("Saved \(name) = \(value.tomlText) in \(locations.display(project))\n")
-        case 1:
-            try editing.set(key.path, to: value.tomlKind, in: locations.globalConfigPath, local: false)
-            context.standardError.write(
-                "Saved \(name) = \(value.tomlText) in \(locations.display(locations.globalConfigPath))\n")
-        default:
-            break
-        }
-        let origin = Origin.prompt(question: "Select development tools")
-        let setting = ConfigSetting(
-            key: key, value: value, origin: origin, elementOrigins: names.map { _ in origin })
-        return ConfigLayer(kind: .environment, settings: [name: setting])
+        return try PromptAnswer(context: context, locations: locations, projectDirectory: projectDirectory).save(
+            name, value, question: "Save this configuration?", asked: "Select development tools")
     }
 }

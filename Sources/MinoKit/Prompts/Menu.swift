@@ -31,6 +31,14 @@ struct Menu {
         return nil
     }
 
+    /// A yes/no question ending in ` [y/N] `: only `y` or `yes` (any case) is a yes; anything
+    /// else, or closed input, is a no.
+    func confirm(_ question: String) -> Bool {
+        context.standardError.write(question + " [y/N] ")
+        let answer = context.standardInput.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
     /// Several choices, as numbers separated by commas or spaces; at least one. Returns the
     /// indices in the order listed.
     func chooseMany(_ question: String, _ options: [Option]) -> [Int]? {

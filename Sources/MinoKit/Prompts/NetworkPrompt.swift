@@ -38,19 +38,12 @@ struct NetworkPrompt {
         }
     }
 
-    enum Destination: Int, CaseIterable {
-        case project, global, nowhere
-    }
-
     static let networkKeys = ["container.network", "container.network_allow", "container.network_preset"]
 
     /// Whether to ask: interactive, container runtime, and nothing but the built-in defaults
     /// decides the network.
     static func shouldAsk(_ config: EffectiveConfig, context: CommandContext) -> Bool {
-        guard context.isInteractive, case .string("container")? = config.value("general.runtime") else { return false }
-        return !config.layers.contains { layer in
-            layer.kind != .builtin && networkKeys.contains { layer[$0] != nil }
-        }
+        PromptAnswer.isDue(networkKeys, config: config, context: context)
     }
 
     let context: CommandContext
@@ -61,32 +54,12 @@ struct NetworkPrompt {
     /// Asks both questions and saves the answer; returns the layer that applies the choice to
     /// this run (`nil` when the input closed: the built-in default applies).
     func ask() throws(CommandFailure) -> ConfigLayer? {
-        let menu = Menu(context: context)
-        guard let index = menu.choose("Select network mode", Choice.allCases.map(\.option)),
+        let question = "Select network mode"
+        guard let index = Menu(context: context).choose(question, Choice.allCases.map(\.option)),
             let choice = Choice(rawValue: index)
         else { return nil }
-        let project = ConfigFileEditing.projectFile(locations, from: projectDirectory)
-        let destinations = [
-            Menu.Option(label: "Save to \(locations.display(project))", hint: "this project only"),
-            Menu.Option(label: "Save to global config", hint: locations.display(locations.globalConfigPath)),
-            Menu.Option(label: "Don't save", hint: "ask again next time"),
-        ]
-        let destination = menu.choose("Save this network setting?", destinations).flatMap(Destination.init) ?? .nowhere
         let (name, value) = choice.setting
-        guard let key = ConfigSchema.key(named: name) else { return nil }
-        let editing = ConfigFileEditing(locations: locations, context: context)
-        switch destination {
-        case .project:
-            try editing.set(key.path, to: .string(value), in: project, local: true)
-            context.standardError.write("Saved \(name) = \"\(value)\" in \(locations.display(project))\n")
-        case .global:
-            try editing.set(key.path, to: .string(value), in: locations.globalConfigPath, local: false)
-            context.standardError.write(
-                "Saved \(name) = \"\(value)\" in \(locations.display(locations.globalConfigPath))\n")
-        case .nowhere:
-            break
-        }
-        let setting = ConfigSetting(key: key, value: .string(value), origin: .prompt(question: "Select network mode"))
-        return ConfigLayer(kind: .environment, settings: [name: setting])
+        return try PromptAnswer(context: context, locations: locations, projectDirectory: projectDirectory).save(
+            name, .string(value), question: "Save this network setting?", asked: question)
     }
 }

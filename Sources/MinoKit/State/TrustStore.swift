@@ -14,10 +14,12 @@ struct TrustStore {
         let approvedAt: String
     }
 
+    let state: StateDirectory
     let path: String
     let lockPath: String
 
     init(state: StateDirectory) {
+        self.state = state
         path = state.file("trust.json")
         lockPath = state.file("trust.lock")
     }
@@ -53,7 +55,7 @@ struct TrustStore {
             try FileLock.withLock(lockPath) {
                 var approvals = load().0
                 approvals[canonicalPath] = Approval(
-                    sha256: sha256, approvedAt: ISO8601DateFormatter().string(from: date))
+                    sha256: sha256, approvedAt: Timestamp.format(date))
                 var entries = [String: JSONValue]()
                 for (file, approval) in approvals {
                     entries[file] = .object([
@@ -71,7 +73,26 @@ struct TrustStore {
     }
 }
 
+extension TrustStore {
+    /// Approves, creating the state directory first; a failure is the command's error.
+    func record(_ canonicalPath: String, sha256: String) throws(CommandFailure) {
+        do {
+            try state.ensure()
+            try approve(canonicalPath, sha256: sha256, at: Date())
+        } catch {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.trustStoreUnwritable(error.path, reason: error.reason)])
+        }
+    }
+}
+
 extension Diagnostic {
+    static func trustStoreUnwritable(_ path: String, reason: String) -> Diagnostic {
+        .error(
+            "trust.store-unwritable", "cannot record the approval in `\(path)`: \(reason)",
+            help: "check the permissions of the state directory")
+    }
+
     static func trustStoreCorrupt(_ path: String) -> Diagnostic {
         .warning(
             "trust.store-unreadable", "the trust store `\(path)` is unreadable; no project file counts as approved",
