@@ -21,9 +21,15 @@ let package = Package(
         .target(name: "PolicyCompiler", dependencies: ["PolicyModel"], exclude: ["README.md"]),
         // Pure renderers from SandboxPolicy + HostFacts to artifacts. Never imports PolicyCompiler.
         .target(name: "Backends", dependencies: ["PolicyModel"], exclude: ["README.md"]),
+        // The one planner: configuration sources, request and host facts to a SessionPlan (the
+        // final policy, every artifact, the ordered steps the executor performs). Pure.
+        .target(
+            name: "SessionPlanning", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"],
+            exclude: ["README.md"]),
         // CLI parser, commands and the executor: the only layer that does I/O.
         .target(
-            name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"], exclude: ["README.md"]),
+            name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning"],
+            exclude: ["README.md"]),
         .executableTarget(name: "mino", dependencies: ["MinoKit"]),
         .executableTarget(name: "toml-decoder", dependencies: ["PolicyCompiler"]),
 
@@ -32,10 +38,12 @@ let package = Package(
         .testTarget(name: "PolicyCompilerTests", dependencies: ["PolicyCompiler", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(
-            name: "GoldenTests", dependencies: ["MinoKit", "PolicyCompiler", "Backends", "TestSupport"],
+            name: "GoldenTests",
+            dependencies: ["MinoKit", "SessionPlanning", "PolicyCompiler", "Backends", "TestSupport"],
             exclude: ["Cases", "README.md"]),
         // Real podman, rootless and rootful: opt-in with MINO_INTEGRATION=1 (always on under CI).
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "MinoKitTests", dependencies: ["MinoKit", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "MinoKitTests", dependencies: ["MinoKit", "SessionPlanning", "TestSupport"], exclude: ["Snapshots"]),
     ]
 )

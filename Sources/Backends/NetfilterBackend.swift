@@ -36,7 +36,17 @@ public enum NetfilterBackend {
     public static func ruleset(
         for policy: SandboxPolicy, facts: HostFacts, resolution: AddressResolution
     ) throws(DiagnosticError) -> NetfilterRuleset? {
-        guard policy.network.mode.value == .allowlist else { return nil }
+        try ruleset(for: policy.network, facts: facts, resolution: resolution)
+    }
+
+    /// The ruleset of a network policy alone: what a running session's fence is re-rendered
+    /// from when late-bound facts change (the container's resolvers, new DNS answers).
+    ///
+    /// - Throws: `DiagnosticError` with every problem found.
+    public static func ruleset(
+        for network: NetworkPolicy, facts: HostFacts, resolution: AddressResolution
+    ) throws(DiagnosticError) -> NetfilterRuleset? {
+        guard network.mode.value == .allowlist else { return nil }
         var collector = DiagnosticCollector()
         // Few addresses per rule: arrays with a membership check, not sets (no hashing needed).
         var resolvers = [IPAddress]()
@@ -48,7 +58,7 @@ public enum NetfilterBackend {
             }
         }
         var compiled = [CompiledRule]()
-        for rule in policy.network.rules {
+        for rule in network.rules {
             switch rule.host {
             case .ipv4(let text), .ipv6(let text):
                 let family: IPAddress.Family
@@ -85,17 +95,17 @@ public enum NetfilterBackend {
         try collector.throwIfAny()
 
         let sortedResolvers = resolvers.sorted()
-        let ipv4 = table(.ipv4, policy: policy, resolvers: sortedResolvers, rules: compiled)
-        let ipv6 = table(.ipv6, policy: policy, resolvers: sortedResolvers, rules: compiled)
+        let ipv4 = table(.ipv4, network: network, resolvers: sortedResolvers, rules: compiled)
+        let ipv6 = table(.ipv6, network: network, resolvers: sortedResolvers, rules: compiled)
         return NetfilterRuleset(
             ipv4Lines: ipv4, ipv6Lines: ipv6,
             enforcement: enforcement(resolvers: sortedResolvers, rules: compiled, resolution: resolution))
     }
 
     private static func table(
-        _ family: IPAddress.Family, policy: SandboxPolicy, resolvers: [IPAddress], rules: [CompiledRule]
+        _ family: IPAddress.Family, network: NetworkPolicy, resolvers: [IPAddress], rules: [CompiledRule]
     ) -> [ArtifactLine] {
-        let mode = policy.network.mode.origin
+        let mode = network.mode.origin
         let isIPv6 = family == .ipv6
         let tool = isIPv6 ? "ip6tables-restore" : "iptables-restore"
         var lines = [

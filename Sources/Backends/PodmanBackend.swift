@@ -62,15 +62,20 @@ public enum PodmanBackend {
             .create, verb: verb, policy, facts: facts, session: session, resolution: resolution, tools: tools)
     }
 
-    /// `podman run -d …` for a detached session.
+    /// `podman run …` for an attached session that needs nothing between creating and starting
+    /// its container (no fence loaded from the host): the `create` arguments with `run`, one
+    /// podman process instead of create, start and remove (`--rm` removes it).
     ///
     /// - Throws: `DiagnosticError` with every problem found.
     public static func run(
-        _ policy: SandboxPolicy, facts: HostFacts, session: PodmanSession,
+        _ policy: SandboxPolicy, facts: HostFacts, session: PodmanSession, terminal: TerminalMode = .none,
         resolution: AddressResolution = .resolved, tools: WrapperTools = .standard
     ) throws(DiagnosticError) -> PodmanInvocation {
-        try container(
-            .run, verb: ["run", "-d"], policy, facts: facts, session: session, resolution: resolution, tools: tools)
+        var verb = ["run"]
+        if terminal.stdinIsTerminal { verb.append("-i") }
+        if terminal.stdoutIsTerminal { verb.append("-t") }
+        return try container(
+            .run, verb: verb, policy, facts: facts, session: session, resolution: resolution, tools: tools)
     }
 
     /// `podman exec …` into the running container `containerID` of a session compiled from

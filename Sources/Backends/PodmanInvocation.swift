@@ -42,9 +42,9 @@ public struct PodmanSession: Hashable, Sendable {
 public struct PodmanInvocation: RenderedArtifact, Hashable {
     /// Which podman command this is.
     public enum Form: String, Hashable, Sendable {
-        /// `podman create`, for attached sessions (then `podman start --attach`).
+        /// `podman create`, then `podman start` (attached or detached).
         case create
-        /// `podman run -d`, for detached sessions.
+        /// `podman run`, for attached sessions started in one step.
         case run
         /// `podman exec`, into a running session.
         case exec

@@ -39,7 +39,7 @@ import Testing
             PolicyFixture.fullPolicy, facts: PolicyFixture.rootfulFacts, session: PolicyFixture.sessionWithHome)
         #expect(
             invocation.rendered == """
-                podman run -d
+                podman run
                 --rm
                 --name mino-test-session
                 --label io.mino.session=test-session
@@ -71,7 +71,7 @@ import Testing
                 claude --dangerously-skip-permissions
 
                 """)
-        #expect(invocation.argv.prefix(2) == ["run", "-d"])
+        #expect(invocation.argv.prefix(2) == ["run", "--rm"])
     }
 
     @Test func environmentValuesTravelInThePodmanProcessEnvironment() throws {
@@ -117,10 +117,15 @@ import Testing
         #expect(Array(exec.argv.dropFirst().prefix { $0.hasPrefix("-") && $0.count == 2 }) == flags)
     }
 
-    @Test func detachedRunNeverAttachesATerminal() throws {
+    @Test func runTakesTheTerminalFlagsOfCreate() throws {
         let run = try PodmanBackend.run(PolicyFixture.policy, facts: facts, session: session)
-        #expect(run.argv.prefix(3) == ["run", "-d", "--rm"])
+        #expect(run.argv.prefix(2) == ["run", "--rm"])
         #expect(!run.argv.contains("-i") && !run.argv.contains("-t"))
+        let interactive = try PodmanBackend.run(
+            PolicyFixture.policy, facts: facts, session: session, terminal: .interactive)
+        let create = try PodmanBackend.create(
+            PolicyFixture.policy, facts: facts, session: session, terminal: .interactive)
+        #expect(interactive.argv == ["run"] + create.argv.dropFirst())
     }
 
     @Test(arguments: [

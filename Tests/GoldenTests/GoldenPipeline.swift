@@ -2,13 +2,14 @@ import Backends
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import SessionPlanning
 import TestSupport
 
 @testable import MinoKit
 
-/// Runs one golden case through the real pipeline (command-line parser, decoders, trust gate,
-/// compiler, backends, plan renderer) in the fixed fake environment, and returns every
-/// produced file by name.
+/// Runs one golden case through the real pipeline (command-line parser, `ConfigSources` with the
+/// trust gate, `SessionPlanner`, the plan renderer) in the fixed fake environment, and returns
+/// every produced file by name. The case supplies files and facts; no pipeline step lives here.
 enum GoldenPipeline {
     static func produce(_ golden: GoldenCase) -> [String: String] {
         do {
@@ -69,80 +70,68 @@ enum GoldenPipeline {
             throw DiagnosticError(error.diagnostics)
         }
 
-        // The files.
+        // The files, assembled and trust-gated exactly as `mino run` assembles them.
+        func source(_ file: String, shownAs path: String) -> SourceFile? {
+            golden.input(file).map { SourceFile(path: path, text: $0) }
+        }
+        var global = ConfigLayer(kind: .global)
         var warnings = [Diagnostic]()
-        func decode(_ file: String, as kind: ConfigSourceKind, shownAs path: String) throws(DiagnosticError)
-            -> ConfigLayer?
-        {
-            guard let text = golden.input(file) else { return nil }
-            let (layer, diagnostics) = ConfigDecoder.decode(SourceFile(path: path, text: text), as: kind)
+        if let file = source("global.toml", shownAs: "config.toml") {
+            let (layer, diagnostics) = ConfigDecoder.decode(file, as: .global)
             guard let layer, !diagnostics.contains(where: { $0.severity == .error }) else {
                 throw DiagnosticError(diagnostics)
             }
-            warnings += diagnostics
-            return layer
+            global = layer
+            warnings = diagnostics
         }
-        let global = try decode("global.toml", as: .global, shownAs: "config.toml") ?? ConfigLayer(kind: .global)
-        var layers = [ConfigLayer.defaults, global]
-        if let projectLayer = try decode("project.toml", as: .project, shownAs: ".mino.toml") {
-            let userLayers = [ConfigLayer.defaults, global, environmentLayer, flags]
-            let evaluation = TrustGate.evaluate(project: projectLayer, userLayers: userLayers)
-            if golden.isApproved {
-                layers.append(projectLayer)
-            } else {
-                let decision: PolicyLoader.TrustDecision =
-                    parsed.flagSetting(.trustLocal).flatMap { $0.isOn ? .trustLocal($0.origin) : nil } ?? .notApproved
-                let (applied, notes) = PolicyLoader.applyTrust(
-                    projectLayer, evaluation: evaluation, file: ".mino.toml", decision: decision)
-                layers.append(applied)
-                warnings += notes
-            }
+        let assembled = try ConfigSources.assemble(
+            global: global, project: source("project.toml", shownAs: ".mino.toml"), environment: environmentLayer,
+            flags: flags, warnings: warnings
+        ) { _, _ in
+            if golden.isApproved { return .approved }
+            return parsed.flagSetting(.trustLocal).flatMap { $0.isOn ? .trustLocal($0.origin) : nil } ?? .notApproved
         }
-        layers += [environmentLayer, flags]
 
-        // Compile and render.
-        let effective = EffectiveConfig(layers: layers)
+        // The caches of the case's lockfiles (`lockfiles/NAME` stands for the file NAME in the
+        // project root), then the one planner.
         var cacheVolumes = [CacheVolume]()
-        if case .boolean(true)? = effective.value("cache.enabled") {
-            // `lockfiles/NAME` stands for the file NAME in the project root.
+        if case .boolean(true)? = assembled.config.value("cache.enabled") {
             cacheVolumes = LockfileDetection.volumes(
                 for: LockfileDetection.detect { (name: String) -> [UInt8]? in
                     golden.input("lockfiles/" + name).map { Array($0.utf8) }
                 })
         }
-        let output = try PolicyCompilation.compile(
-            effective, request: request, facts: facts, cacheVolumes: cacheVolumes)
         let search = LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory)
-        let (policy, composition) = try LayerPlanning.compose(
-            output.policy, facts: facts, search: search, fileSystem: layerFiles(golden, search: search))
-        let plan = try PlanArtifacts.build(
-            policy, facts: facts, resolution: resolution, terminal: .none, composition: composition)
-        let allWarnings = warnings + output.warnings
-        let options = PlanRenderer.Options(resolved: resolution == .resolved)
+        let plan = try SessionPlanner.plan(
+            SessionPlanner.Input(
+                config: assembled.config, warnings: assembled.warnings, request: request, facts: facts,
+                cacheVolumes: cacheVolumes, layerSearch: search, terminal: .none, resolution: resolution,
+                purpose: .plan),
+            layerFiles: layerFiles(golden, search: search))
         var files: [String: String] = [
-            "plan.txt": PlanRenderer.text(policy: policy, artifacts: plan, warnings: allWarnings, options: options),
-            "plan.json": PlanRenderer.json(policy: policy, artifacts: plan, warnings: allWarnings, options: options)
-                .rendered(pretty: true) + "\n",
+            "plan.txt": PlanRenderer.text(plan),
+            "plan.json": PlanRenderer.json(plan).rendered(pretty: true) + "\n",
         ]
-        if let podman = plan.podman {
+        let artifacts = plan.artifacts
+        if let podman = artifacts.podman {
             files["podman.argv"] =
                 (["podman"] + podman.argv).map(ShellQuoting.displayQuote).joined(separator: "\n") + "\n"
-            if !policy.environment.isEmpty {
-                files["podman.env"] = policy.environment.map { "\($0.name)=\($0.oneLineDisplayValue)\n" }.joined()
+            if !plan.policy.environment.isEmpty {
+                files["podman.env"] = plan.policy.environment.map { "\($0.name)=\($0.oneLineDisplayValue)\n" }.joined()
             }
             if let wrapper = podman.wrapper { files["wrapper.sh"] = wrapper.rendered }
         }
-        if let netfilter = plan.netfilter {
+        if let netfilter = artifacts.netfilter {
             files["netfilter-v4.rules"] = netfilter.ipv4
             files["netfilter-v6.rules"] = netfilter.ipv6
         }
-        if let exec = plan.execWrapper { files["exec-wrapper.sh"] = exec.rendered }
-        if let containerfile = composition?.containerfile { files["Containerfile"] = containerfile.rendered }
-        if let tag = composition?.tag { files["image.tag"] = tag + "\n" }
-        if let anchor = plan.pfAnchor { files["pf.anchor"] = anchor.rendered }
-        if let reference = plan.pfConf { files["pf.conf"] = reference.rendered }
-        if let sudoers = plan.sudoers { files["sudoers.d-" + sudoers.fileName] = sudoers.rendered }
-        if let request = plan.helperRequest { files["helper-request.json"] = request.rendered }
+        if let exec = artifacts.execWrapper { files["exec-wrapper.sh"] = exec.rendered }
+        if let containerfile = plan.composition?.containerfile { files["Containerfile"] = containerfile.rendered }
+        if let tag = plan.composition?.tag { files["image.tag"] = tag + "\n" }
+        if let anchor = artifacts.pfAnchor { files["pf.anchor"] = anchor.rendered }
+        if let reference = artifacts.pfConf { files["pf.conf"] = reference.rendered }
+        if let sudoers = artifacts.sudoers { files["sudoers.d-" + sudoers.fileName] = sudoers.rendered }
+        if let request = artifacts.helperRequest { files["helper-request.json"] = request.rendered }
         return files
     }
 

@@ -160,12 +160,12 @@ import Testing
     }
 
     @Test func providerTimeoutIs60SecondsUnlessTheEnvironmentSaysOtherwise() {
-        #expect(SessionPreparation.credentialTimeout([:]) == .seconds(60))
-        #expect(SessionPreparation.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": "2"]) == .seconds(2))
-        #expect(SessionPreparation.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": "600"]) == .seconds(600))
+        #expect(SessionCaches.credentialTimeout([:]) == .seconds(60))
+        #expect(SessionCaches.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": "2"]) == .seconds(2))
+        #expect(SessionCaches.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": "600"]) == .seconds(600))
         for bad in ["0", "601", "-1", "1.5", "", "soon"] {
             #expect(
-                SessionPreparation.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": bad]) == .seconds(60), "\(bad)"
+                SessionCaches.credentialTimeout(["MINO_CREDENTIAL_TIMEOUT_SECONDS": bad]) == .seconds(60), "\(bad)"
             )
         }
     }

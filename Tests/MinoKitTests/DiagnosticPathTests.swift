@@ -47,7 +47,7 @@ import Testing
         try home.write("app/.mino.toml", "[container]\nimage = \"other\"\n")
         let notADirectory = try home.write("state-is-a-file", "")
         let run = MinoRun(
-            ["policy", "explain", "container.image"],
+            ["run", "--network", "none", "--", "true"],
             environment: ["HOME": home.path, "XDG_STATE_HOME": notADirectory],
             registry: .standard, currentDirectory: project, interactiveInput: ["y"])
         #expect(run.status == 1)

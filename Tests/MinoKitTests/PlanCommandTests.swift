@@ -21,18 +21,27 @@ import Testing
     @Test func planNeedsNoPodman() {
         let result = plan(["--", "true"], environment: ["PATH": "/nonexistent"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("PODMAN (create)"))
+        #expect(result.stdout.contains("PODMAN (run)"))
+        #expect(result.stdout.contains("STEPS"))
         #expect(result.stdout.contains("--cap-drop ALL"))
         #expect(result.stderr.isEmpty)
     }
 
     @Test func jsonIsOneStableSortedDocument() throws {
-        let first = plan(["--format", "json", "--network-preset", "dev"])
-        let second = plan(["--format", "json", "--network-preset", "dev"])
+        // A named session plans the same bytes every time; without `-n` each plan (like each
+        // run) draws its own name and says so.
+        let first = plan(["--format", "json", "--network-preset", "dev", "-n", "review"])
+        let second = plan(["--format", "json", "--network-preset", "dev", "-n", "review"])
         #expect(first.status == 0)
         #expect(first.stdout == second.stdout)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["artifacts", "enforcement", "policy", "resolved", "version", "warnings"])
+        #expect(
+            Set(object.keys) == [
+                "artifacts", "enforcement", "policy", "resolved", "session", "steps", "version", "warnings",
+            ])
+        let drawn = try #require(
+            try JSONSerialization.jsonObject(with: Data(plan(["--format", "json"]).stdout.utf8)) as? [String: Any])
+        #expect((drawn["session"] as? [String: Any])?["generated"] as? Bool == true)
         let keys = first.stdout.split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.drop { $0 == " " }
             guard trimmed.hasPrefix("\""), let end = trimmed.dropFirst().firstIndex(of: "\"") else { return nil }

@@ -43,11 +43,31 @@ import Testing
         #expect(readOnly.stdout.contains("project config"))
     }
 
+    /// `mino run` in a terminal: the one command that asks for approval (this context cannot
+    /// run podman, so the run itself then fails; the answer is stored before that).
+    func runAsking(_ input: [String], environment extraEnvironment: [String: String] = [:]) -> MinoRun {
+        MinoRun(
+            ["run", "--network", "none", "--", "true"], environment: environment.merging(extraEnvironment) { $1 },
+            registry: .standard, currentDirectory: project, interactiveInput: input)
+    }
+
+    @Test func planAndExplainNeverAskNorStoreAnApproval() {
+        for arguments in [["policy", "explain", "container.image"], ["plan", "--", "true"]] {
+            let run = MinoRun(
+                arguments, environment: environment, registry: .standard, currentDirectory: project,
+                interactiveInput: ["y"])
+            #expect(!run.stderr.contains("[y/N]"), "\(arguments)")
+            #expect((run.stdout + run.stderr).contains("trust.widening-ignored"), "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/.local/state/mino/trust.json"))
+    }
+
     @Test func approvingAtThePromptRemembersThisExactFile() throws {
-        let approved = explain("container.image", input: ["y"])
+        let asked = runAsking(["y"])
+        #expect(asked.stderr.contains("container.image  \"attacker/image\"  (yours: \"fedora:43\")"))
+        #expect(asked.stderr.contains("[y/N]"))
+        let approved = explain("container.image")
         #expect(approved.stdout.hasPrefix("container.image = \"attacker/image\"\n"))
-        #expect(approved.stderr.contains("container.image  \"attacker/image\"  (yours: \"fedora:43\")"))
-        #expect(approved.stderr.contains("[y/N]"))
         let store = home.path + "/.local/state/mino/trust.json"
         let attributes = try FileManager.default.attributesOfItem(atPath: store)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -70,7 +90,8 @@ import Testing
 
     @Test func decliningOrAnyOtherAnswerKeepsTheProjectSettingsOut() {
         for answer in ["n", "", "yess", "no"] {
-            let run = explain("container.image", input: [answer])
+            #expect(runAsking([answer]).stderr.contains("[y/N]"), "answer \(answer)")
+            let run = explain("container.image")
             #expect(run.stdout.hasPrefix("container.image = \"fedora:43\"\n"), "answer \(answer)")
         }
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.local/state/mino/trust.json"))
@@ -90,9 +111,9 @@ import Testing
     }
 
     @Test func ciRunsNeverPromptEvenOnATerminal() {
-        let run = explain("container.image", environment: ["CI": "true"], input: ["y"])
-        #expect(run.stdout.hasPrefix("container.image = \"fedora:43\"\n"))
+        let run = runAsking(["y"], environment: ["CI": "true"])
         #expect(!run.stderr.contains("[y/N]"))
+        #expect(explain("container.image").stdout.hasPrefix("container.image = \"fedora:43\"\n"))
     }
 
     @Test func noLocalSkipsTheProjectFileEntirely() {

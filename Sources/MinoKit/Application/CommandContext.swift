@@ -1,3 +1,5 @@
+import PolicyModel
+
 /// Everything a command may know about the process that runs it, injected so that tests can
 /// run the whole application without touching the real process.
 public struct CommandContext: Sendable {
@@ -27,6 +29,10 @@ public struct CommandContext: Sendable {
     public var commandRunner: (any CommandRunner)?
     /// The absolute path of the running mino executable (for the detached supervisor).
     public var executablePath: String?
+    /// Host facts that replace what the probe reads from the system (uid, home, resolvers,
+    /// fence tools, SSH agent, the drawn session name): a fixed host for tests. Podman is still
+    /// asked through `commandRunner` for what only it knows (image IDs).
+    public var hostFacts: HostFacts?
 
     /// Creates a context; defaults describe a silent, non-interactive process.
     public init(
@@ -42,7 +48,8 @@ public struct CommandContext: Sendable {
         terminalWidth: Int? = nil,
         version: String = MinoVersion.current,
         commandRunner: (any CommandRunner)? = nil,
-        executablePath: String? = nil
+        executablePath: String? = nil,
+        hostFacts: HostFacts? = nil
     ) {
         self.arguments = arguments
         self.environment = environment
@@ -57,6 +64,7 @@ public struct CommandContext: Sendable {
         self.version = version
         self.commandRunner = commandRunner
         self.executablePath = executablePath
+        self.hostFacts = hostFacts
     }
 
     /// The command runner, or a failure saying this context cannot run programs.

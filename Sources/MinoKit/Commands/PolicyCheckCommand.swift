@@ -1,6 +1,7 @@
 import Backends
 import PolicyCompiler
 import PolicyModel
+import SessionPlanning
 
 /// `mino policy check [FILE…]`: parses and validates config and policy files and reports every
 /// diagnostic with file:line:col. Exit 0 when all files are valid, 65 when any is invalid, 66
@@ -78,12 +79,13 @@ enum PolicyCheckCommand {
         let directory = ConfigLocations.parent(of: file)
         let facts = HostFactsProbe.probe(context: context)
         var found = [Diagnostic]()
+        let input = SessionPlanner.Input(
+            config: EffectiveConfig(layers: [.defaults, layer]),
+            request: RunRequest(projectDirectory: Sourced(directory, .builtin)), facts: facts,
+            layerSearch: LayerSearchPaths(projectDirectory: directory, userLayers: nil), terminal: .none,
+            resolution: .symbolic, purpose: .plan)
         do {
-            let output = try PolicyCompilation.compile(
-                EffectiveConfig(layers: [.defaults, layer]),
-                request: RunRequest(projectDirectory: Sourced(directory, .builtin)), facts: facts)
-            found += output.warnings
-            _ = try PlanArtifacts.build(output.policy, facts: facts, resolution: .symbolic, terminal: .none)
+            found += try SessionPlanner.plan(input, layerFiles: DiskLayerFileSystem()).warnings
         } catch {
             found += error.diagnostics
         }

@@ -1,3 +1,5 @@
+import SessionPlanning
+
 /// `mino policy explain KEY`: the value of a setting and every layer that set or overrode it
 /// (built-in defaults, global config, the trust-gated project config, `MINO_LAYERS`).
 enum PolicyExplainCommand {
@@ -9,8 +11,12 @@ enum PolicyExplainCommand {
                 DiagnosticPresentation(parsed: parsed, context: context).renderer.render(loaded.warnings))
         }
         let key = parsed.argument(.key)
-        context.standardOutput.write(
-            try ExplainReport.render(key: key?.value ?? "", config: loaded.config, keyOrigin: key?.origin))
+        do {
+            context.standardOutput.write(
+                try ExplainReport.render(key: key?.value ?? "", config: loaded.config, keyOrigin: key?.origin))
+        } catch {
+            throw CommandFailure(exitCode: .usageError, diagnostics: error.diagnostics)
+        }
         return .success
     }
 }

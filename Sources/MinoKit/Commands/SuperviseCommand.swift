@@ -41,7 +41,7 @@ enum SuperviseCommand {
         }
         audit.record(
             "session.stopped", ["name": .string(name), "exit_code": code.map { .integer(Int64($0)) } ?? .null])
-        if code == 0 { SessionPreparation.finaliseCaches(record.cachesToFinalise, executor: executor) }
+        if code == 0 { SessionCaches.finalise(record.cachesToFinalise, executor: executor) }
         return .success
     }
 }

@@ -106,19 +106,4 @@ extension Diagnostic {
             "session.not-running", "session `\(name)` is not running (status: \(status))",
             help: "`mino list` shows the running sessions")
     }
-
-    static func rootRefused(at origin: Origin?) -> Diagnostic {
-        .error(
-            "run.root-refused", "mino is running as root, so the agent would run as root in the container", at: origin,
-            help:
-                "run mino as your own user; if you really mean it, pass --allow-root or set `general.allow_root = true`"
-        )
-    }
-
-    static func nativeUnavailable(at origin: Origin) -> Diagnostic {
-        .error(
-            "run.native-unavailable", "the native runtime is not available in this build", at: origin,
-            help: "use the container runtime (`--runtime container`, the default)")
-    }
-
 }

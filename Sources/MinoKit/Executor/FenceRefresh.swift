@@ -1,38 +1,31 @@
 import Backends
 import Foundation
-import PolicyCompiler
 import PolicyModel
 
 /// Builds the DNS refresher of a session whose fence was loaded from the host: when the
-/// addresses of an allowed name change, the ruleset is compiled again and reloaded into the
-/// container's network namespace.
+/// addresses of an allowed name change, the ruleset is re-rendered from the structured rules
+/// kept in the session record and loaded again with the plan's own load commands. Nothing is
+/// compiled again.
 enum FenceRefresh {
     static func refresher(
-        record: SessionRecord, facts: HostFacts, executor: Executor, audit: AuditLog
+        record: SessionRecord?, facts: HostFacts, executor: Executor, audit: AuditLog
     ) -> DNSRefresher? {
-        guard let pid = record.fencePID, !record.fenceRules.isEmpty,
-            let key = ConfigSchema.key(named: "container.network_allow")
-        else { return nil }
-        let layer = ConfigLayer(
-            kind: .commandLine,
-            settings: [key.name: ConfigSetting(key: key, value: .strings(record.fenceRules), origin: .builtin)])
-        let request = RunRequest(projectDirectory: Sourced(record.projectDirectory, .builtin))
-        guard
-            let policy = try? PolicyCompilation.compile(
-                EffectiveConfig(layers: [.defaults, layer]), request: request, facts: facts
-            ).policy
-        else { return nil }
-        var names = [String]()
-        for rule in policy.network.rules {
-            if case .name(let name) = rule.host { names.append(name) }
+        guard let record, let pid = record.fencePID, !record.fenceRules.isEmpty, record.fenceLoads.count == 2 else {
+            return nil
+        }
+        let names = record.fenceRules.compactMap { rule -> String? in
+            if case .name(let name) = rule.host { return name } else { return nil }
         }
         guard !names.isEmpty else { return nil }
-        let fence = NetworkFence(
-            runner: executor.runner, environment: executor.context.environment, rootless: facts.isRootless)
+        let network = NetworkPolicy(
+            mode: Sourced(.allowlist, .builtin), rules: record.fenceRules, preset: nil,
+            enforcement: Sourced(.netns, .builtin))
+        let fence = NetworkFence(runner: executor.runner, environment: executor.context.environment)
         var base = facts
         base.containerResolvers = record.resolvers
         let initial = names.reduce(into: [String: [String]]()) { $0[$1] = (facts.resolvedAddresses[$1] ?? []).sorted() }
         let name = record.name
+        let loads = record.fenceLoads
         let frozenBase = base
         return DNSRefresher(
             names: names, initial: initial, interval: DNSRefresher.interval(environment: executor.context.environment),
@@ -40,12 +33,10 @@ enum FenceRefresh {
             apply: { addresses in
                 var current = frozenBase
                 current.resolvedAddresses = addresses
-                guard let ruleset = try? NetfilterBackend.ruleset(for: policy, facts: current, resolution: .resolved)
-                else {
-                    return false
-                }
+                guard let ruleset = try? NetfilterBackend.ruleset(for: network, facts: current, resolution: .resolved)
+                else { return false }
                 do {
-                    try fence.apply(ruleset, pid: pid)
+                    try fence.load(ruleset, loads: loads, pid: pid)
                     audit.record(
                         "network.fence.refreshed",
                         [

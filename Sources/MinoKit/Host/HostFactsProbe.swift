@@ -7,6 +7,12 @@ import PolicyModel
 /// limits and, when asked, the addresses of allowlisted names.
 enum HostFactsProbe {
     static func probe(context: CommandContext, resolveNames: [String] = []) -> HostFacts {
+        if var facts = context.hostFacts {
+            for name in resolveNames where facts.resolvedAddresses[name] == nil {
+                facts.resolvedAddresses[name] = resolve(name)
+            }
+            return facts
+        }
         let uid = getuid()
         let gid = getgid()
         var userName = context.environment["USER"] ?? ""
@@ -30,7 +36,19 @@ enum HostFactsProbe {
             cgroupVersion: cgroupVersion, pidsLimitSupported: !(rootless && cgroupVersion == 1), podmanVersion: nil,
             containerResolvers: containerResolvers(), resolvedAddresses: addresses,
             sshAuthSocket: context.environment["SSH_AUTH_SOCK"].flatMap { $0.isEmpty ? nil : $0 },
-            hardLimits: hardLimits(), minoVersion: context.version)
+            hardLimits: hardLimits(), minoVersion: context.version, fenceTools: fenceTools(context.environment),
+            sshAgentProblem: context.environment["SSH_AUTH_SOCK"].flatMap {
+                $0.isEmpty ? nil : SSHAgentProbe.problem(with: $0)
+            }, generatedSessionName: SessionStore.generatedName(), minoExecutable: context.executablePath)
+    }
+
+    /// The netns applier's host tools, or `nil` when one is missing.
+    static func fenceTools(_ environment: [String: String]) -> FenceTools? {
+        guard let nsenter = ExecutableLocator.locate("nsenter", environment: environment),
+            let ipv4 = ExecutableLocator.locate("iptables-restore", environment: environment),
+            let ipv6 = ExecutableLocator.locate("ip6tables-restore", environment: environment)
+        else { return nil }
+        return FenceTools(nsenter: nsenter, ipv4: ipv4, ipv6: ipv6)
     }
 
     /// The resolvers of `/etc/resolv.conf` a container inherits: podman drops loopback

@@ -19,11 +19,15 @@ struct PolicyLoader {
     let parsed: ParsedCommand
     let context: CommandContext
     let locations: ConfigLocations
+    /// Whether an unapproved project file may be approved at a prompt (and recorded in
+    /// `trust.json`): only for `mino run`; `plan` and `policy explain` never prompt or write.
+    let mayAskApproval: Bool
 
-    init(parsed: ParsedCommand, context: CommandContext) {
+    init(parsed: ParsedCommand, context: CommandContext, mayAskApproval: Bool = false) {
         self.parsed = parsed
         self.context = context
         self.locations = ConfigLocations(parsed: parsed, context: context)
+        self.mayAskApproval = mayAskApproval
     }
 
     /// Loads the layers for a run whose project directory is `projectDirectory`; `flags` is the
@@ -36,85 +40,60 @@ struct PolicyLoader {
         if !environmentProblems.isEmpty {
             throw CommandFailure(exitCode: .dataError, diagnostics: environmentProblems)
         }
-        var warnings = globalWarnings
-        let userLayers = [ConfigLayer.defaults, global, environmentLayer, flags]
-        var project: ConfigLayer?
+        var project: SourceFile?
         var projectFile: String?
         if !parsed.flag(.noLocal), let path = locations.discoverProjectConfig(from: projectDirectory) {
             projectFile = path
-            let display = locations.display(path)
-            switch ConfigFileReader.read(path, displayPath: display) {
-            case .missing:
-                break
-            case .failed(let diagnostic):
-                throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
-            case .file(let source):
-                let (layer, diagnostics) = ConfigDecoder.decode(source, as: .project)
-                guard let layer, !diagnostics.contains(where: { $0.severity == .error }) else {
-                    throw CommandFailure(exitCode: .dataError, diagnostics: diagnostics)
-                }
-                warnings += diagnostics
-                let (applied, trustWarnings) = try gate(
-                    layer, source: source, path: path, userLayers: userLayers)
-                project = applied
-                warnings += trustWarnings
+            switch ConfigFileReader.read(path, displayPath: locations.display(path)) {
+            case .missing: break
+            case .failed(let diagnostic): throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
+            case .file(let source): project = source
             }
         }
-        let layers = [ConfigLayer.defaults, global] + (project.map { [$0] } ?? []) + [environmentLayer, flags]
-        return Loaded(config: EffectiveConfig(layers: layers), warnings: warnings, projectFile: projectFile)
+        var trustWarnings = [Diagnostic]()
+        var approvalFailure: CommandFailure?
+        let assembled: ConfigSources.Assembled
+        do {
+            assembled = try ConfigSources.assemble(
+                global: global, project: project, environment: environmentLayer, flags: flags,
+                warnings: globalWarnings
+            ) { evaluation, source in
+                do {
+                    let (decision, warnings) = try decide(evaluation, source: source, path: projectFile ?? source.path)
+                    trustWarnings = warnings
+                    return decision
+                } catch let failure as CommandFailure {
+                    approvalFailure = failure
+                    return .notApproved
+                } catch {
+                    return .notApproved
+                }
+            }
+        } catch {
+            throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
+        }
+        if let approvalFailure { throw approvalFailure }
+        return Loaded(
+            config: assembled.config, warnings: assembled.warnings + trustWarnings, projectFile: projectFile)
     }
 
-    /// Applies the trust gate: the whole file when approved (trust store, `--trust-local`, or a
-    /// yes at the prompt), otherwise only its narrowing settings, with a warning per held-back key.
-    private func gate(
-        _ layer: ConfigLayer, source: SourceFile, path: String, userLayers: [ConfigLayer]
-    ) throws(CommandFailure) -> (ConfigLayer, [Diagnostic]) {
-        let evaluation = TrustGate.evaluate(project: layer, userLayers: userLayers)
-        guard !evaluation.widening.isEmpty else { return (layer, []) }
+    /// The trust decision for a widening project file: approved in the trust store,
+    /// `--trust-local`, or a yes at the prompt (`mino run` only, recorded in the store).
+    private func decide(_ evaluation: TrustGate.Evaluation, source: SourceFile, path: String) throws(CommandFailure)
+        -> (ConfigSources.TrustDecision, [Diagnostic])
+    {
         let canonicalPath = ConfigLocations.canonical(path)
         let hash = SHA256.hash(source.bytes).hex
         let store = TrustStore(state: StateDirectory(environment: context.environment))
         let (_, storeWarning) = store.load()
         let warnings = storeWarning.map { [$0] } ?? []
-        if store.isApproved(canonicalPath, sha256: hash) {
-            return (layer, warnings)
-        }
-        if let trust = parsed.flagSetting(.trustLocal), trust.isOn {
-            let (applied, notes) = Self.applyTrust(
-                layer, evaluation: evaluation, file: source.path, decision: .trustLocal(trust.origin))
-            return (applied, warnings + notes)
-        }
-        if context.isInteractive, askApproval(evaluation, file: source.path, hash: hash) {
+        if store.isApproved(canonicalPath, sha256: hash) { return (.approved, warnings) }
+        if let trust = parsed.flagSetting(.trustLocal), trust.isOn { return (.trustLocal(trust.origin), warnings) }
+        if mayAskApproval, context.isInteractive, askApproval(evaluation, file: source.path, hash: hash) {
             try store.record(canonicalPath, sha256: hash)
-            return (layer, warnings)
+            return (.approved, warnings)
         }
-        let (applied, notes) = Self.applyTrust(layer, evaluation: evaluation, file: source.path, decision: .notApproved)
-        return (applied, warnings + notes)
-    }
-
-    /// How an unapproved project file with widening settings is treated.
-    enum TrustDecision {
-        /// `--trust-local` / `MINO_TRUST_LOCAL`: everything applies, with a warning naming the keys.
-        case trustLocal(Origin)
-        /// Only the narrowing settings apply; each held-back key gets a warning at its span.
-        case notApproved
-    }
-
-    /// The project layer to use for a decision, and the warnings that say what happened.
-    static func applyTrust(
-        _ layer: ConfigLayer, evaluation: TrustGate.Evaluation, file: String, decision: TrustDecision
-    ) -> (ConfigLayer, [Diagnostic]) {
-        guard !evaluation.widening.isEmpty else { return (layer, []) }
-        switch decision {
-        case .trustLocal(let origin):
-            let keys = evaluation.widening.map(\.setting.key.name)
-            return (layer, [.trustLocalApplied(keys: keys, file: file, at: origin)])
-        case .notApproved:
-            let warnings = evaluation.widening.map {
-                Diagnostic.trustWideningIgnored($0.setting.key.name, file: file, at: $0.setting.origin)
-            }
-            return (evaluation.narrowing, warnings)
-        }
+        return (.notApproved, warnings)
     }
 
     /// Shows the effective difference and asks once; anything but `y`/`yes` declines.
@@ -133,24 +112,5 @@ struct PolicyLoader {
         context.standardError.write(text)
         return Menu(context: context).confirm(
             "Approve this exact file (sha256 \(hash.prefix(12))…)? It stays approved until it changes.")
-    }
-
-}
-
-extension Diagnostic {
-    static func trustWideningIgnored(_ key: String, file: String, at origin: Origin) -> Diagnostic {
-        .warning(
-            "trust.widening-ignored",
-            "`\(key)` in the unapproved project config `\(file)` would widen your policy; ignored",
-            at: origin,
-            help: "review the file, then approve it by running mino in a terminal, or pass --trust-local for this run")
-    }
-
-    static func trustLocalApplied(keys: [String], file: String, at origin: Origin) -> Diagnostic {
-        .warning(
-            "trust.trust-local",
-            "applying " + keys.map { "`\($0)`" }.joined(separator: ", ")
-                + " from the unapproved project config `\(file)` because of --trust-local",
-            at: origin, help: "these settings widen your sandbox policy; approve the file to stop this warning")
     }
 }

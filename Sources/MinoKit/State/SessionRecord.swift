@@ -39,8 +39,12 @@ struct SessionRecord: Equatable, Sendable {
     var shell: String
     /// `uid:gid` the agent runs as.
     var user: String
-    /// The allowlist (`host:port`) of a fence loaded from the host, for refreshing it.
-    var fenceRules: [String] = []
+    /// The allowlist of a fence loaded from the host, structured (what a refresh re-renders
+    /// the ruleset from; never parsed back from text).
+    var fenceRules: [NetworkRule] = []
+    /// The plan's fence loads (argv with `${container.pid}`), IPv4 then IPv6: a refresh runs
+    /// exactly these again.
+    var fenceLoads: [[String]] = []
     /// The container process whose network namespace holds the fence.
     var fencePID: Int32?
     /// The container's resolvers the fence allows DNS to.
@@ -73,7 +77,8 @@ struct SessionRecord: Equatable, Sendable {
             "owner_pid": optional(ownerPID), "owner_start_time": ownerStartTime.map { .integer(Int64($0)) } ?? .null,
             "exit_code": optional(exitCode), "end_reason": optional(endReason), "wrapper": .bool(wrapper),
             "shell": .string(shell), "user": .string(user),
-            "fence_rules": .array(fenceRules.map { .string($0) }), "fence_pid": optional(fencePID),
+            "fence_rules": .array(fenceRules.map(Self.encode)), "fence_pid": optional(fencePID),
+            "fence_loads": .array(fenceLoads.map { .array($0.map { .string($0) }) }),
             "resolvers": .array(resolvers.map { .string($0) }), "audit_log": .bool(auditLog),
             "caches_to_finalise": .array(cachesToFinalise.map { .string($0) }),
         ])
@@ -106,7 +111,8 @@ struct SessionRecord: Equatable, Sendable {
         self.wrapper = object["wrapper"] as? Bool ?? false
         self.shell = object["shell"] as? String ?? "/bin/sh"
         self.user = object["user"] as? String ?? ""
-        self.fenceRules = object["fence_rules"] as? [String] ?? []
+        self.fenceRules = (object["fence_rules"] as? [[String: Any]] ?? []).compactMap(Self.decode)
+        self.fenceLoads = object["fence_loads"] as? [[String]] ?? []
         self.fencePID = (object["fence_pid"] as? NSNumber).map { $0.int32Value }
         self.resolvers = object["resolvers"] as? [String] ?? []
         self.auditLog = object["audit_log"] as? Bool ?? true
@@ -132,5 +138,31 @@ struct SessionRecord: Equatable, Sendable {
         self.wrapper = wrapper
         self.shell = shell
         self.user = user
+    }
+}
+
+extension SessionRecord {
+    /// A rule as `{"family": "name|ipv4|ipv6", "host": …, "port": …}`.
+    static func encode(_ rule: NetworkRule) -> JSONValue {
+        let (family, host): (String, String)
+        switch rule.host {
+        case .name(let value): (family, host) = ("name", value)
+        case .ipv4(let value): (family, host) = ("ipv4", value)
+        case .ipv6(let value): (family, host) = ("ipv6", value)
+        }
+        return .object(["family": .string(family), "host": .string(host), "port": .integer(Int64(rule.port))])
+    }
+
+    /// The rule `encode` wrote, or `nil` for anything else.
+    static func decode(_ object: [String: Any]) -> NetworkRule? {
+        guard let host = object["host"] as? String, let port = (object["port"] as? NSNumber)?.intValue,
+            let value = UInt16(exactly: port)
+        else { return nil }
+        switch object["family"] as? String {
+        case "name": return NetworkRule(host: .name(host), port: value, origin: .builtin)
+        case "ipv4": return NetworkRule(host: .ipv4(host), port: value, origin: .builtin)
+        case "ipv6": return NetworkRule(host: .ipv6(host), port: value, origin: .builtin)
+        default: return nil
+        }
     }
 }

@@ -39,6 +39,16 @@ public struct HostFacts: Hashable, Sendable {
     public var minoVersion: String
     /// Where the macOS native helper is installed.
     public var helperPath: String
+    /// The host tools that load the network fence into a container's namespace (absolute
+    /// paths), or `nil` when one is missing: then the allowlist falls back to the wrapper.
+    public var fenceTools: FenceTools?
+    /// Why the SSH agent at `sshAuthSocket` cannot be forwarded (no socket, no answer), or `nil`
+    /// when it answers.
+    public var sshAgentProblem: String?
+    /// The session name a run without `-n` uses, drawn by the probe (random per invocation).
+    public var generatedSessionName: String
+    /// The absolute path of the running mino executable (the detached supervisor runs it).
+    public var minoExecutable: String?
     /// Local image IDs by image reference (`podman image inspect --format {{.Id}}`), for the
     /// images the executor has pulled or inspected; composed image tags cover the base's ID.
     public var imageIDs: [String: String]
@@ -49,7 +59,8 @@ public struct HostFacts: Hashable, Sendable {
         isRootless: Bool, cgroupVersion: Int, pidsLimitSupported: Bool, podmanVersion: String?,
         containerResolvers: [String], resolvedAddresses: [String: [String]], sshAuthSocket: String?,
         hardLimits: [String: UInt64], minoVersion: String, helperPath: String = "/usr/local/bin/mino-sandbox-helper",
-        imageIDs: [String: String] = [:]
+        imageIDs: [String: String] = [:], fenceTools: FenceTools? = .standard, sshAgentProblem: String? = nil,
+        generatedSessionName: String = "session-preview", minoExecutable: String? = nil
     ) {
         self.platform = platform
         self.userID = userID
@@ -67,5 +78,30 @@ public struct HostFacts: Hashable, Sendable {
         self.minoVersion = minoVersion
         self.helperPath = helperPath
         self.imageIDs = imageIDs
+        self.fenceTools = fenceTools
+        self.sshAgentProblem = sshAgentProblem
+        self.generatedSessionName = generatedSessionName
+        self.minoExecutable = minoExecutable
     }
+}
+
+/// The host tools of the netns fence applier, as absolute paths.
+public struct FenceTools: Hashable, Sendable {
+    /// `nsenter` (util-linux).
+    public var nsenter: String
+    /// `iptables-restore`.
+    public var ipv4: String
+    /// `ip6tables-restore`.
+    public var ipv6: String
+
+    /// Creates the set.
+    public init(nsenter: String, ipv4: String, ipv6: String) {
+        self.nsenter = nsenter
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+    }
+
+    /// Where Debian installs them.
+    public static let standard = FenceTools(
+        nsenter: "/usr/bin/nsenter", ipv4: "/usr/sbin/iptables-restore", ipv6: "/usr/sbin/ip6tables-restore")
 }

@@ -4,7 +4,7 @@ import PolicyModel
 /// The layer part of a plan: each layer with where it was found and its content hash, the
 /// image that runs, the Containerfile and the files beside it.
 extension PlanRenderer {
-    static func layerRows(_ composition: LayerComposition) -> String {
+    package static func layerRows(_ composition: LayerComposition) -> String {
         var rows = [(text: String, origin: Origin?)]()
         let width = composition.layers.map { $0.name.unicodeScalars.count }.max() ?? 0
         let directories = composition.layers.map { ShellQuoting.displayQuote($0.directory) }
@@ -29,7 +29,7 @@ extension PlanRenderer {
         return annotated(rows.map { ArtifactLine($0.text, origin: $0.origin) })
     }
 
-    static func layersJSON(_ composition: LayerComposition) -> JSONValue {
+    package static func layersJSON(_ composition: LayerComposition) -> JSONValue {
         var object: [String: JSONValue] = [
             "needs_build": .bool(composition.needsBuild),
             "image": .string(composition.image.value),

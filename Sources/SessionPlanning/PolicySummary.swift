@@ -2,15 +2,15 @@ import PolicyModel
 
 /// The "policy" section of `mino plan`: one line per setting, each with where it came from.
 /// Secret values are always `<redacted>`.
-enum PolicySummary {
+package enum PolicySummary {
     /// A labelled row: `label  value  # provenance`.
-    struct Row {
-        var label: String
-        var value: String
-        var origin: Origin?
+    package struct Row {
+        package var label: String
+        package var value: String
+        package var origin: Origin?
     }
 
-    static func rows(_ policy: SandboxPolicy) -> [Row] {
+    package static func rows(_ policy: SandboxPolicy) -> [Row] {
         var rows = [Row]()
         func add(_ label: String, _ value: String, _ origin: Origin?) {
             rows.append(Row(label: label, value: value, origin: origin))
@@ -88,7 +88,7 @@ enum PolicySummary {
     }
 
     /// The rows as aligned text with `# provenance` comments.
-    static func render(_ policy: SandboxPolicy) -> String {
+    package static func render(_ policy: SandboxPolicy) -> String {
         let all = rows(policy)
         let labelWidth = all.map { $0.label.unicodeScalars.count }.max() ?? 0
         let valueWidth = min(48, all.map { $0.value.unicodeScalars.count }.max() ?? 0)
@@ -109,7 +109,7 @@ enum PolicySummary {
 extension String {
     /// The string padded with spaces to `width` columns, counting Unicode scalars (unchanged
     /// when longer).
-    func padding(_ width: Int) -> String {
+    package func padding(_ width: Int) -> String {
         let length = unicodeScalars.count
         return length >= width ? self : self + String(repeating: " ", count: width - length)
     }

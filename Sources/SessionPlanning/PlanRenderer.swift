@@ -5,21 +5,19 @@ import PolicyModel
 /// artifact line by line with the policy element it came from, and the warnings. Secrets are
 /// never printed: environment values travel by name only, and secret values show as
 /// `<redacted>`.
-enum PlanRenderer {
-    /// Options that change what is shown.
-    struct Options {
-        /// Whether allowlisted names were resolved to addresses (`--resolve`).
-        var resolved: Bool
-    }
-
+package enum PlanRenderer {
     // MARK: - Text
 
-    static func text(
-        policy: SandboxPolicy, artifacts: PlanArtifacts, warnings: [Diagnostic], options: Options
-    ) -> String {
+    package static func text(_ plan: SessionPlan) -> String {
+        let policy = plan.policy
+        let artifacts = plan.artifacts
+        let warnings = plan.warnings
         var out = "mino plan: what `mino run` would apply; nothing was started\n"
-        out += "(the session name, container id and proxy port are chosen at run time"
-        out += options.resolved ? ")\n" : "; names are resolved when the session starts, --resolve shows addresses)\n"
+        out += "(session \(plan.sessionName)"
+        out += plan.sessionNameGenerated ? ", a name drawn for this plan: each run draws its own" : ""
+        out +=
+            plan.resolution == .resolved
+            ? ")\n" : "; names are resolved when the session starts, --resolve shows addresses)\n"
         out += section("POLICY", PolicySummary.render(policy))
         let reports = artifacts.enforcement
         if !reports.isEmpty {
@@ -60,6 +58,9 @@ enum PlanRenderer {
         if let request = artifacts.helperRequest {
             out += section("HELPER REQUEST (spawn)", annotated(request.lines))
         }
+        if !plan.steps.isEmpty {
+            out += section("STEPS (in order; ${…} values exist only at run time)", PlanStepRenderer.text(plan.steps))
+        }
         let all = warnings + artifacts.notes
         if !all.isEmpty {
             out += section("WARNINGS", DiagnosticRenderer(format: .plain).render(all))
@@ -69,7 +70,7 @@ enum PlanRenderer {
 
     /// A titled section with every line of `body` indented by two spaces (byte-wise: the plan
     /// is printed on every `mino plan`, so no grapheme segmentation here).
-    static func section(_ title: String, _ body: String) -> String {
+    package static func section(_ title: String, _ body: String) -> String {
         var bytes = Array("\n\(title)\n".utf8)
         bytes.reserveCapacity(bytes.count + body.utf8.count * 11 / 10)
         var atLineStart = true
@@ -86,7 +87,7 @@ enum PlanRenderer {
     }
 
     /// Lines with `# provenance` comments aligned in one column.
-    static func annotated(_ lines: [ArtifactLine]) -> String {
+    package static func annotated(_ lines: [ArtifactLine]) -> String {
         let column = min(72, lines.map { $0.text.unicodeScalars.count }.max() ?? 0)
         return lines.map { line in
             guard let origin = line.origin else { return line.text + "\n" }
@@ -96,9 +97,10 @@ enum PlanRenderer {
 
     // MARK: - JSON
 
-    static func json(
-        policy: SandboxPolicy, artifacts: PlanArtifacts, warnings: [Diagnostic], options: Options
-    ) -> JSONValue {
+    package static func json(_ plan: SessionPlan) -> JSONValue {
+        let policy = plan.policy
+        let artifacts = plan.artifacts
+        let warnings = plan.warnings
         var documents = [String: JSONValue]()
         if let podman = artifacts.podman {
             let names = policy.environment.reduce(into: [String: JSONValue]()) { $0[$1.name] = $1.jsonValue }
@@ -123,7 +125,12 @@ enum PlanRenderer {
         if let request = artifacts.helperRequest { documents["helper_request"] = request.json }
         return .object([
             "version": .integer(1),
-            "resolved": .bool(options.resolved),
+            "resolved": .bool(plan.resolution == .resolved),
+            "session": .object([
+                "name": .string(plan.sessionName), "generated": .bool(plan.sessionNameGenerated),
+                "container": .string(plan.containerName),
+            ]),
+            "steps": PlanStepRenderer.json(plan.steps),
             "policy": policy.jsonValue,
             "artifacts": .object(documents),
             "enforcement": .array(
@@ -136,7 +143,7 @@ enum PlanRenderer {
         ])
     }
 
-    static func lines(_ lines: [ArtifactLine]) -> JSONValue {
+    package static func lines(_ lines: [ArtifactLine]) -> JSONValue {
         .array(
             lines.map { line in
                 var object: [String: JSONValue] = ["text": .string(line.text)]

@@ -3,13 +3,14 @@ import PolicyModel
 
 /// `mino policy explain KEY`: the effective value of one setting and every layer that set it,
 /// lowest precedence first, with where each value was written.
-enum ExplainReport {
+package enum ExplainReport {
     /// The report, or a diagnostic for an unknown key (with a suggestion).
-    static func render(key name: String, config: EffectiveConfig, keyOrigin: Origin?) throws(CommandFailure) -> String {
+    package static func render(key name: String, config: EffectiveConfig, keyOrigin: Origin?) throws(DiagnosticError)
+        -> String
+    {
         guard let key = ConfigSchema.key(named: name) else {
-            throw CommandFailure(
-                exitCode: .usageError,
-                diagnostics: [
+            throw DiagnosticError(
+                [
                     .error(
                         "policy.unknown-key", "unknown key `\(name)`", at: keyOrigin,
                         help: NameSuggestion.closest(to: name, in: ConfigSchema.keys.map(\.name)).map {
@@ -52,10 +53,10 @@ enum ExplainReport {
 
 /// How origins are named in plan comments and reports: `from .mino.toml:7`, `preset dev`,
 /// `--network-allow`, `$MINO_LAYERS`, `built-in default`.
-enum Provenance {
+package enum Provenance {
     /// The option a command-line word belongs to (`--network-allow` for the value word after
     /// it), or `command after --` for the agent command.
-    static func describe(_ position: ArgumentPosition) -> String {
+    package static func describe(_ position: ArgumentPosition) -> String {
         let words = position.list.arguments
         if let terminator = words.firstIndex(of: "--"), terminator < position.index {
             return "command after --"
@@ -70,7 +71,7 @@ enum Provenance {
         return "command line"
     }
 
-    static func describe(_ origin: Origin) -> String {
+    package static func describe(_ origin: Origin) -> String {
         switch origin {
         case .builtin:
             return "built-in default"

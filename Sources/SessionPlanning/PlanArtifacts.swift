@@ -3,25 +3,23 @@ import PolicyCompiler
 import PolicyModel
 
 /// Every artifact `mino run` would apply for a policy on a host, built by the pure backends.
-struct PlanArtifacts {
-    /// The session name used when the policy names none (the real one is generated at run time).
-    static let previewSession = "plan-preview"
+package struct PlanArtifacts {
     /// The proxy port shown for native allowlists (the real one is chosen when the proxy starts).
-    static let previewProxyPort: UInt16 = 49152
+    package static let previewProxyPort: UInt16 = 49152
 
-    var podman: PodmanInvocation?
-    var netfilter: NetfilterRuleset?
-    var execWrapper: WrapperScript?
-    var pfAnchor: PFAnchor?
-    var pfConf: PFConfReference?
-    var sudoers: SudoersFragment?
-    var helperRequest: HelperRequest?
+    package var podman: PodmanInvocation?
+    package var netfilter: NetfilterRuleset?
+    package var execWrapper: WrapperScript?
+    package var pfAnchor: PFAnchor?
+    package var pfConf: PFConfReference?
+    package var sudoers: SudoersFragment?
+    package var helperRequest: HelperRequest?
     /// The layers composed onto the base image, when the policy names any.
-    var composition: LayerComposition?
-    var notes: [Diagnostic] = []
+    package var composition: LayerComposition?
+    package var notes: [Diagnostic] = []
 
     /// Every enforcement report, each element once (the first report wins), sorted by element.
-    var enforcement: [EnforcementReport] {
+    package var enforcement: [EnforcementReport] {
         var seen = Set<String>()
         var reports = [EnforcementReport]()
         let all: [[EnforcementReport]] = [
@@ -34,25 +32,24 @@ struct PlanArtifacts {
         return reports.sorted { $0.element < $1.element }
     }
 
-    /// Builds the artifacts; `resolution` is `.symbolic` unless names were resolved (`--resolve`).
-    /// `composition` is the policy's layer composition (`LayerPlanning`), already applied to
-    /// `policy`.
-    static func build(
-        _ policy: SandboxPolicy, facts: HostFacts, resolution: AddressResolution, terminal: TerminalMode,
-        composition: LayerComposition? = nil
+    /// Builds the artifacts of a session named `session`; `resolution` is `.symbolic` unless
+    /// names were resolved. `composition` is the policy's layer composition (`LayerPlanning`),
+    /// already applied to `policy`; `direct` selects the attached one-step `podman run` form.
+    package static func build(
+        _ policy: SandboxPolicy, facts: HostFacts, session: String, homeVolume: String?, direct: Bool,
+        resolution: AddressResolution, terminal: TerminalMode, composition: LayerComposition? = nil
     ) throws(DiagnosticError) -> PlanArtifacts {
         var artifacts = PlanArtifacts()
         if let composition {
             artifacts.composition = composition
             artifacts.notes += layerNotes(composition)
         }
-        let session = policy.session.name?.value ?? previewSession
         switch policy.runtime.value {
         case .container:
-            let podmanSession = PodmanSession(name: session, homeVolume: HomeVolume.volume(for: policy))
-            if policy.session.detach.value {
+            let podmanSession = PodmanSession(name: session, homeVolume: homeVolume)
+            if direct {
                 artifacts.podman = try PodmanBackend.run(
-                    policy, facts: facts, session: podmanSession, resolution: resolution)
+                    policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
             } else {
                 artifacts.podman = try PodmanBackend.create(
                     policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
@@ -79,7 +76,7 @@ struct PlanArtifacts {
     }
 
     /// What the plan cannot know or the user must still decide about the layers.
-    static func layerNotes(_ composition: LayerComposition) -> [Diagnostic] {
+    package static func layerNotes(_ composition: LayerComposition) -> [Diagnostic] {
         var notes = [Diagnostic]()
         for layer in composition.layers where layer.needsApproval {
             notes.append(.layerNeedsApproval(layer.name, directory: layer.directory, at: layer.requested.origin))
@@ -92,21 +89,21 @@ struct PlanArtifacts {
 }
 
 extension Diagnostic {
-    static func layerNeedsApproval(_ name: String, directory: String, at origin: Origin) -> Diagnostic {
+    package static func layerNeedsApproval(_ name: String, directory: String, at origin: Origin) -> Diagnostic {
         .warning(
             "plan.layer-needs-approval",
             "layer `\(name)` comes from the project (`\(directory)`), which is repository code", at: origin,
             help: "mino run asks you to approve this exact layer content (its SHA-256) before using it")
     }
 
-    static func provisionalImageTag(_ image: String, at origin: Origin) -> Diagnostic {
+    package static func provisionalImageTag(_ image: String, at origin: Origin) -> Diagnostic {
         .warning(
             "plan.provisional-image-tag",
             "the composed image tag is provisional: the ID of `\(image)` is not known until it is pulled", at: origin,
             help: "the tag also covers the base image's ID, so a re-pulled base rebuilds the composed image")
     }
 
-    static func nativeLinuxUnavailable(at origin: Origin) -> Diagnostic {
+    package static func nativeLinuxUnavailable(at origin: Origin) -> Diagnostic {
         .warning(
             "plan.native-linux-unavailable",
             "the native runtime on Linux has no artifacts in this build; only the policy is shown", at: origin,

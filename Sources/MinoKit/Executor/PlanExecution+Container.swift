@@ -1,0 +1,166 @@
+import Backends
+import Foundation
+import PolicyCompiler
+import PolicyModel
+import SessionPlanning
+
+/// The container steps: create, fence, start, attach, supervisor.
+extension PlanExecution {
+    /// Signals that end an attached session: the container is stopped and removed.
+    static let stopSignals: Set<ForwardedSignal> = [.interrupt, .terminate, .hangUp]
+
+    /// The values podman must find in its environment for `-e NAME`: literals, host variables
+    /// that are set, and the fetched credentials (a provider that failed leaves its names unset,
+    /// and podman then sets nothing for them).
+    func environmentValues(credentials: [String: String]) -> [String: String] {
+        var values = [String: String]()
+        for (name, value) in plan.artifacts.podman?.environment ?? [:] {
+            switch value {
+            case .literal(let text): values[name] = text
+            case .host(let variable): if let text = executor.context.environment[variable] { values[name] = text }
+            case .credential: if let text = credentials[name] { values[name] = text }
+            }
+        }
+        return values
+    }
+
+    /// `podman create …`; returns the container id podman prints.
+    func createContainer(_ step: SessionStep, credentials: CredentialBroker.Outcome) throws(CommandFailure) -> String {
+        let result = try runChecked(step.argv, extra: environmentValues(credentials: credentials.values))
+        let id = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.podmanFailed("create", status: result.status, stderr: "no container id")])
+        }
+        return id
+    }
+
+    /// The created container's pid and the resolvers podman wrote into its resolv.conf.
+    func inspect(_ step: SessionStep) throws(CommandFailure) -> (pid: Int32, resolvers: [String]) {
+        let text = try runChecked(step.argv).outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fields = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
+        }
+        guard fields.count == 2, let resolvConf = try? String(contentsOfFile: fields[1], encoding: .utf8) else {
+            return (pid, [])
+        }
+        let resolvers = resolvConf.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
+        }
+        return (pid, resolvers)
+    }
+
+    /// Loads one table of the fence, re-rendered from the plan's structured network policy with
+    /// the container's own resolvers, into its namespace; the agent never starts behind a
+    /// partial fence (a failure removes the container).
+    func loadFence(_ step: SessionStep, _ progress: Progress, audit: AuditLog) throws(CommandFailure) {
+        guard let argv = step.argv, let pid = progress.pid else { return }
+        var facts = plan.facts
+        facts.containerResolvers = progress.resolvers
+        let ruleset: NetfilterRuleset?
+        do {
+            ruleset = try NetfilterBackend.ruleset(for: plan.policy.network, facts: facts, resolution: .resolved)
+        } catch {
+            throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
+        }
+        guard let ruleset else { return }
+        let text = step.subject == "ipv6" ? ruleset.ipv6 : ruleset.ipv4
+        try NetworkFence(runner: executor.runner, environment: executor.context.environment).load(
+            text, argv: argv, pid: pid)
+        guard step.subject == "ipv6" else { return }
+        // Both tables are in: the session record keeps what a refresh re-renders from.
+        let loads = plan.steps.filter { $0.action == .loadFence }.compactMap(\.argv)
+        try update { record in
+            record.fenceRules = plan.policy.network.rules
+            record.fenceLoads = loads
+            record.fencePID = pid
+            record.resolvers = progress.resolvers
+        }
+        audit.record(
+            "network.fence.applied",
+            [
+                "name": .string(plan.sessionName), "enforcement": .string("netns"),
+                "rules": .array(plan.policy.network.rules.map { .string($0.description) }),
+                "resolvers": .array(progress.resolvers.map { .string($0) }),
+            ])
+    }
+
+    /// Runs the agent attached (`podman run` or `podman start --attach`), forwarding signals;
+    /// a stop signal stops the container. A direct run whose image is absent (podman's 125) is
+    /// pulled and run again.
+    func attach(_ step: SessionStep, _ progress: inout Progress, audit: AuditLog) throws(CommandFailure) {
+        guard let argv = step.argv else { return }
+        try update { $0.status = .running }
+        audit.record(
+            "session.started",
+            ["name": .string(plan.sessionName), "container_id": .string(progress.containerID ?? plan.containerName)])
+        if plan.policy.network.mode.value == .allowlist, plan.policy.network.enforcement.value == .wrapper {
+            audit.record(
+                "network.fence.applied", ["name": .string(plan.sessionName), "enforcement": .string("wrapper")])
+        }
+        let received = SignalBox()
+        let runner = executor.runner
+        let environment = executor.context.environment
+        let container = plan.containerName
+        let values = step.action == .runAttached ? environmentValues(credentials: progress.credentials.values) : [:]
+        func once() throws(ProcessError) -> ProcessStatus {
+            var process = spec(argv, extra: values)
+            process.input = .inherit
+            process.output = .inherit
+            process.error = .inherit
+            return try runner.runAttached(process, forwarding: Self.stopSignals.union([.windowChange])) { signal in
+                guard Self.stopSignals.contains(signal), received.set(signal) else { return }
+                // Stopping the container ends the attach; removal follows.
+                _ = try? runner.run(
+                    ProcessSpec("podman", ["stop", "--time", "10", container], environment: environment),
+                    timeout: .seconds(60))
+            }
+        }
+        var status: ProcessStatus
+        do {
+            status = try once()
+            let image = plan.policy.image.value
+            if step.action == .runAttached, status == .exited(125), received.value == nil,
+                let present = try? executor.podman.imageExists(image), !present
+            {
+                try executor.podman.pull(image)
+                status = try once()
+            }
+        } catch let error as ProcessError {
+            progress.refresher?.stop()
+            audit.record("session.failed", ["name": .string(plan.sessionName), "error": .string("podman.start")])
+            throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
+        } catch let failure as CommandFailure {
+            progress.refresher?.stop()
+            throw failure
+        } catch {
+            progress.refresher?.stop()
+            throw CommandFailure(exitCode: .failure, diagnostics: [])
+        }
+        progress.refresher?.stop()
+        progress.signal = received.value
+        progress.status = received.value.map { 128 + $0.rawValue } ?? status.shellStatus
+    }
+
+    /// Starts `mino supervise NAME` in the background.
+    func spawnSupervisor(_ step: SessionStep) throws(CommandFailure) -> Int32 {
+        guard let argv = step.argv, plan.facts.minoExecutable != nil else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [.error("mino.no-executable", "cannot find the mino executable to supervise the session")])
+        }
+        do {
+            var process = spec(argv)
+            process.output = .null
+            process.error = .null
+            return try executor.runner.spawnDetached(process)
+        } catch {
+            throw CommandFailure(
+                exitCode: .failure, diagnostics: [.error("session.supervisor", "cannot start the session supervisor")])
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Backends
+import PolicyCompiler
+import PolicyModel
+
+/// The ordered steps of a container session, from a plan's policy, artifacts and facts.
+enum SessionSteps {
+    /// The steps of `plan` (whose `steps` are still empty). `direct`: attached with one
+    /// `podman run`; `fenceFromHost`: the allowlist is loaded into the container's namespace.
+    static func container(_ plan: SessionPlan, direct: Bool, fenceFromHost: Bool) throws(DiagnosticError)
+        -> [SessionStep]
+    {
+        let policy = plan.policy
+        let podman = plan.artifacts.podman
+        let container = plan.containerName
+        var steps = [SessionStep]()
+        for layer in plan.composition?.layers ?? [] where layer.needsApproval {
+            steps.append(
+                SessionStep(
+                    .approveLayer, subject: layer.name,
+                    when: "unless its content (sha256 \(layer.contentHash)) is already approved or --trust-local"))
+        }
+        if let composition = plan.composition, composition.needsBuild, let tag = composition.tag {
+            let context = SessionStep.Placeholder.buildContext
+            steps.append(
+                SessionStep(
+                    .buildImage, subject: tag, check: ["podman", "image", "exists", tag],
+                    argv: ["podman", "build", "--tag", tag, "--file", context + "/Containerfile", context],
+                    when: "the image is missing"))
+        }
+        if !credentialProviders(policy.credentials).isEmpty {
+            steps.append(
+                SessionStep(
+                    .fetchCredentials, subject: credentialProviders(policy.credentials).joined(separator: ","),
+                    when: policy.credentials.strict.value ? "a provider that fails stops the run" : nil))
+        }
+        steps.append(SessionStep(.reconcileSessions, subject: String(policy.session.autoCleanupHours.value)))
+        if let home = plan.homeVolume {
+            let create = try VolumeBackend.createHome(
+                home, project: policy.project.hostPath.value, createdAt: SessionStep.Placeholder.now
+            ).get()
+            steps.append(
+                SessionStep(
+                    .prepareHome, subject: home, check: ["podman", "volume", "inspect", "--format", "json", home],
+                    argv: ["podman"] + create, when: "the volume is missing"))
+        }
+        let caches = policy.caches.enabled.value ? policy.caches.volumes : []
+        for volume in caches {
+            let name = volume.volumeName
+            if policy.caches.fresh.value {
+                steps.append(
+                    SessionStep(
+                        .clearCache, subject: name,
+                        check: ["podman", "ps", "--all", "--filter", "volume=" + name, "--format", "json"],
+                        argv: ["podman", "volume", "rm", name],
+                        when: "the volume exists and no container uses it (in use: the run stops)"))
+            }
+            let create = try VolumeBackend.createCache(
+                volume, key: volume.key, createdAt: SessionStep.Placeholder.now
+            ).get()
+            steps.append(
+                SessionStep(
+                    .prepareCache, subject: name, check: ["podman", "volume", "inspect", "--format", "json", name],
+                    argv: ["podman"] + create, when: "the volume is missing"))
+        }
+        steps.append(SessionStep(.createSession, subject: plan.sessionName))
+        guard let podman else { return steps }
+        let environment = podman.environment.keys.sorted()
+        let image = policy.image.value
+        if direct {
+            steps.append(
+                SessionStep(
+                    .runAttached, subject: container, argv: ["podman"] + podman.argv,
+                    when:
+                        "again after `podman pull --quiet \(image)` if podman exits 125 and `podman image exists \(image)` fails",
+                    environment: environment))
+            if !caches.isEmpty {
+                steps.append(
+                    SessionStep(
+                        .finaliseCaches, subject: caches.map(\.volumeName).joined(separator: ","),
+                        when: "the agent exited 0"))
+            }
+            steps.append(SessionStep(.recordEnd, subject: plan.sessionName))
+            return steps
+        }
+        if plan.composition?.tag != image {
+            steps.append(
+                SessionStep(
+                    .pullImage, subject: image, check: ["podman", "image", "exists", image],
+                    argv: ["podman", "pull", "--quiet", image], when: "the image is missing"))
+        }
+        steps.append(
+            SessionStep(.createContainer, subject: container, argv: ["podman"] + podman.argv, environment: environment))
+        if fenceFromHost, let tools = plan.facts.fenceTools {
+            steps.append(SessionStep(.initContainer, subject: container, argv: ["podman", "init", container]))
+            steps.append(
+                SessionStep(
+                    .inspectContainer, subject: container,
+                    argv: ["podman", "inspect", "--format", "{{.State.Pid}} {{.ResolvConfPath}}", container]))
+            for (family, tool) in [("ipv4", tools.ipv4), ("ipv6", tools.ipv6)] {
+                let enter = [tools.nsenter, "--target", SessionStep.Placeholder.containerPID, "--net", tool]
+                steps.append(
+                    SessionStep(
+                        .loadFence, subject: family,
+                        argv: plan.facts.isRootless ? ["podman", "unshare"] + enter : enter,
+                        input: "netfilter." + family))
+            }
+        }
+        let performer: SessionStep.Performer = plan.policy.session.detach.value ? .supervisor : .run
+        if plan.policy.session.detach.value {
+            steps.append(SessionStep(.startDetached, subject: container, argv: ["podman", "start", container]))
+            steps.append(
+                SessionStep(
+                    .spawnSupervisor, subject: plan.sessionName,
+                    argv: [plan.facts.minoExecutable ?? "mino", "supervise", plan.sessionName]))
+        } else {
+            steps.append(
+                SessionStep(.startAttached, subject: container, argv: ["podman", "start", "--attach", container]))
+        }
+        if fenceFromHost, policy.network.rules.contains(where: { if case .name = $0.host { true } else { false } }) {
+            steps.append(
+                SessionStep(
+                    .refreshFence, subject: container, performer: performer,
+                    when: "while the session runs, when an allowed name's addresses change"))
+        }
+        if performer == .supervisor {
+            steps.append(
+                SessionStep(
+                    .waitContainer, subject: container, performer: .supervisor, argv: ["podman", "wait", container]))
+        }
+        steps.append(
+            SessionStep(
+                .removeContainer, subject: container, performer: performer,
+                argv: ["podman", "rm", "--force", "--time", "0", container], when: "after the agent exits"))
+        if !caches.isEmpty {
+            steps.append(
+                SessionStep(
+                    .finaliseCaches, subject: caches.map(\.volumeName).joined(separator: ","), performer: performer,
+                    when: "the agent exited 0"))
+        }
+        steps.append(SessionStep(.recordEnd, subject: plan.sessionName, performer: performer))
+        return steps
+    }
+
+    /// The credential providers a request asks for, in the order they are fetched.
+    static func credentialProviders(_ request: CredentialRequest) -> [String] {
+        var names = [String]()
+        if request.aws.value { names.append("aws") }
+        if request.gcp.value { names.append("gcp") }
+        if request.azure.value { names.append("azure") }
+        if request.github.value { names.append("github") }
+        return names
+    }
+}
