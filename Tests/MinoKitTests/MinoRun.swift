@@ -19,7 +19,9 @@ struct MinoRun {
         stderrIsTerminal: Bool = false,
         width: Int? = 80,
         currentDirectory: String = "/work/project",
-        interactiveInput: [String]? = nil
+        interactiveInput: [String]? = nil,
+        runner: (any CommandRunner)? = nil,
+        hostFacts: HostFacts? = nil
     ) {
         let out = OutputBuffer()
         let err = OutputBuffer()
@@ -32,7 +34,7 @@ struct MinoRun {
             } ?? .empty,
             standardInputIsTerminal: interactiveInput != nil, standardOutputIsTerminal: interactiveInput != nil,
             standardErrorIsTerminal: stderrIsTerminal,
-            terminalWidth: width, version: MinoRun.testVersion)
+            terminalWidth: width, version: MinoRun.testVersion, commandRunner: runner, hostFacts: hostFacts)
         status = MinoApplication.run(context, registry: registry)
         stdout = out.text
         stderr = err.text

@@ -75,9 +75,10 @@ struct SessionPlanLoading {
         return config
     }
 
-    /// The base image's ID, which the composed image's tag covers: asked of podman only when the
-    /// configuration names layers. `mino run` pulls a missing base first (the tag cannot be known
-    /// without it); `mino plan` shows a provisional tag instead.
+    /// The base image's ID, which the composed image's tag covers: asked of podman (one
+    /// `podman image inspect`, the same query for plan and run) only when the configuration names
+    /// layers. `mino run` pulls a missing base first (the tag cannot be known without it);
+    /// `mino plan` shows a provisional tag instead.
     private func probeBaseImage(_ config: EffectiveConfig, facts: inout HostFacts, progress: ProgressLine?)
         throws(CommandFailure)
     {
@@ -86,10 +87,12 @@ struct SessionPlanLoading {
             let runner = try? context.runner()
         else { return }
         let podman = PodmanClient(runner: runner, environment: context.environment)
-        if purpose == .run, try !podman.imageExists(image.value) {
-            let step = { () throws(CommandFailure) in try podman.pull(image.value) }
-            if let progress { try progress.step("Pulling image \(image.value)", step) } else { try step() }
+        if let id = try? podman.imageID(image.value), !id.isEmpty {
+            facts.imageIDs[image.value] = id
+        } else if purpose == .run {
+            let pull = { () throws(CommandFailure) in try podman.pull(image.value) }
+            if let progress { try progress.step("Pulling image \(image.value)", pull) } else { try pull() }
+            facts.imageIDs[image.value] = try podman.imageID(image.value)
         }
-        if let id = try? podman.imageID(image.value), !id.isEmpty { facts.imageIDs[image.value] = id }
     }
 }
