@@ -8,6 +8,8 @@ let package = Package(
     name: "mino",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "TOML", targets: ["TOML"]),
         .library(name: "PolicyModel", targets: ["PolicyModel"]),
         .library(name: "PolicyCompiler", targets: ["PolicyCompiler"]),
         .library(name: "Backends", targets: ["Backends"]),
@@ -15,10 +17,14 @@ let package = Package(
         .executable(name: "toml-decoder", targets: ["toml-decoder"]),
     ],
     targets: [
-        // The IR and the diagnostics every phase reports with. Foundation only.
-        .target(name: "PolicyModel", exclude: ["README.md"]),
-        // TOML front end, config schema, merge, validation, trust decisions. Pure.
-        .target(name: "PolicyCompiler", dependencies: ["PolicyModel"], exclude: ["README.md"]),
+        // Diagnostics, origins, source files, the renderers, quoting: what every phase reports with.
+        .target(name: "Diagnostics", exclude: ["README.md"]),
+        // The generic TOML 1.0 library: lexer, parser, located document, writer, editor.
+        .target(name: "TOML", dependencies: ["Diagnostics"], exclude: ["README.md"]),
+        // The IR. Foundation only.
+        .target(name: "PolicyModel", dependencies: ["Diagnostics"], exclude: ["README.md"]),
+        // Config schema, merge, validation, presets, trust decisions, layer resolution. Pure.
+        .target(name: "PolicyCompiler", dependencies: ["PolicyModel", "TOML"], exclude: ["README.md"]),
         // Pure renderers from SandboxPolicy + HostFacts to artifacts. Never imports PolicyCompiler.
         .target(name: "Backends", dependencies: ["PolicyModel"], exclude: ["README.md"]),
         // The one planner: configuration sources, request and host facts to a SessionPlan (the
@@ -31,11 +37,14 @@ let package = Package(
             name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning"],
             exclude: ["README.md"]),
         .executableTarget(name: "mino", dependencies: ["MinoKit"]),
-        .executableTarget(name: "toml-decoder", dependencies: ["PolicyCompiler"]),
+        .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
 
-        .target(name: "TestSupport", dependencies: ["PolicyModel", "PolicyCompiler"], path: "Tests/TestSupport"),
-        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"]),
-        .testTarget(name: "PolicyCompilerTests", dependencies: ["PolicyCompiler", "TestSupport"]),
+        .target(
+            name: "TestSupport", dependencies: ["Diagnostics", "TOML", "PolicyModel", "PolicyCompiler"],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "PolicyModelTests", dependencies: ["Diagnostics", "PolicyModel", "TestSupport"]),
+        .testTarget(name: "TOMLTests", dependencies: ["Diagnostics", "TOML", "TestSupport"]),
+        .testTarget(name: "PolicyCompilerTests", dependencies: ["TOML", "PolicyCompiler", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(
             name: "GoldenTests",

@@ -4,8 +4,8 @@
 // write the document back, re-parse it and require the same values, encode tagged JSON, and
 // drive the format-preserving editor (set, then remove, a key) requiring a valid result.
 
-import PolicyCompiler
-import PolicyModel
+import Diagnostics
+import TOML
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

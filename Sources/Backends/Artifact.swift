@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// One line of a rendered artifact and the policy element that produced it.

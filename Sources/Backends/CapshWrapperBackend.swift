@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Compiles the in-container wrapper of the `wrapper` allowlist applier, and the re-drop

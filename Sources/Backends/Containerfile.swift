@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The Containerfile that composes layers onto the base image, line by line with the layer

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Composes resolved language layers onto the base image: the Containerfile, the files it

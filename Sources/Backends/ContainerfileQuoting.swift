@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The one place where strings are validated and quoted for a Containerfile.

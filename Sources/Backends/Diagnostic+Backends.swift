@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The message catalogue of the backends. Codes are `backend.*`; messages show user input in

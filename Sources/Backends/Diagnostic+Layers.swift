@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The message catalogue of image composition (`backend.*` codes). Variable values are never

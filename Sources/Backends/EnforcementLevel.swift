@@ -1,6 +1,8 @@
 /// How strongly a host enforces one element of a policy, as reported by the backend that
 /// compiles it. `mino plan` prints the levels; `mino run` refuses to start when something the
 /// user asked for would not be enforced, unless the user accepts the downgrade.
+import Diagnostics
+
 public enum EnforcementLevel: String, Hashable, Sendable, CaseIterable {
     /// The kernel enforces it: namespaces, netfilter, capabilities, cgroups.
     case kernel

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Whether a helper request carries real environment values.

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Compiles the native helper's `spawn` request. The helper runs as root through a NOPASSWD

@@ -4,6 +4,8 @@
 /// IPv4: four decimal octets without leading zeros. IPv6: RFC 4291 text form (with `::` and an
 /// optional trailing dotted quad), no zone index, written per RFC 5952 (lowercase, longest run
 /// of zero groups compressed).
+import Diagnostics
+
 public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The address family.
     public enum Family: String, Hashable, Sendable {

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// What composing layers onto a base image gives the executor: whether an image must be

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Compiles an allowlist policy into a default-deny netfilter ruleset, one table per family.

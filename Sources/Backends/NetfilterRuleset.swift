@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Whether allowlisted host names are compiled to addresses.

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The pf rules of one native macOS session, loaded with `pfctl -a <anchorPath> -f -`.

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Compiles the network part of a native macOS session into pf rules for its sandbox user.

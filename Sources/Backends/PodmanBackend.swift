@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Compiles a container policy into podman command lines: `create` (attached sessions), `run -d`

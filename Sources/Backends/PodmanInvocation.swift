@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Whether the process that runs podman has terminals, which decides `-i` and `-t`.

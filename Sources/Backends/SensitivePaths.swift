@@ -1,5 +1,7 @@
 /// Host paths that hold credentials and must never be visible to a sandbox unless the user's
 /// own configuration says so.
+import Diagnostics
+
 enum SensitivePaths {
     /// Relative to the invoking user's home.
     static let relativeToHome = [

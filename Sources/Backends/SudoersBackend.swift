@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// A file for `/etc/sudoers.d/`.

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The checks every backend applies before a string reaches an argv, a shell script, a

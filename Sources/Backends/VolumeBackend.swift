@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The `podman volume create` argv for mino's own volumes, with the labels that let

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The programs a wrapper script calls. Each is a name looked up in `PATH` or an absolute path;

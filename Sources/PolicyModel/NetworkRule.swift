@@ -2,6 +2,8 @@
 ///
 /// Structured values, never backend syntax: backends decide how a rule becomes netfilter or pf
 /// text. Equality and hashing ignore `origin`.
+import Diagnostics
+
 public struct NetworkRule: Hashable, Sendable, CustomStringConvertible {
     /// Where the rule sends traffic.
     public enum Host: Hashable, Sendable, CustomStringConvertible {

@@ -1,5 +1,7 @@
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino policy explain KEY`: the effective value of one setting and every layer that set it,
 /// lowest precedence first, with where each value was written.

@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Resolves and composes the layers of a compiled policy: what `mino plan` shows and what
 /// `mino run` builds. The executor's sequence is the same three pure steps (resolve, compose,

@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Every artifact `mino run` would apply for a policy on a host, built by the pure backends.
 package struct PlanArtifacts {

@@ -1,4 +1,5 @@
 import Backends
+import Diagnostics
 import PolicyModel
 
 /// The layer part of a plan: each layer with where it was found and its content hash, the

@@ -1,4 +1,5 @@
 import Backends
+import Diagnostics
 import PolicyModel
 
 /// Prints a plan: the policy with provenance, the enforcement levels on this host, every

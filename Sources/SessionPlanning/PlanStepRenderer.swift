@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The steps of a plan as text (numbered, each process argv display-quoted) and as JSON.

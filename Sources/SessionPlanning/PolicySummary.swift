@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The "policy" section of `mino plan`: one line per setting, each with where it came from.

@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// What this host can enforce: the plan of a reference policy (allowlist network, read-only
 /// project, the default limits and hardening) made with the host's facts, and the level each

@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Everything `mino run` will do for one invocation, decided once by `SessionPlanner`:
 /// `mino plan` prints it, `mino run` executes it, step by step.

@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The single place where the pure pipeline is assembled: configuration, request and host
 /// facts in; one `SessionPlan` out. Every decision that depends on the host (which fence

@@ -5,6 +5,8 @@
 /// A step with a `check` runs that query first and its `argv` only when the check says so
 /// (`when`). Secret values never appear in a step: `environment` lists the names whose values
 /// the process receives in its environment.
+import Diagnostics
+
 public struct SessionStep: Hashable, Sendable {
     /// What the step does.
     public enum Action: String, Hashable, Sendable, CaseIterable {

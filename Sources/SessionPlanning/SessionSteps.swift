@@ -1,6 +1,8 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The ordered steps of a container session, from a plan's policy, artifacts and facts.
 enum SessionSteps {

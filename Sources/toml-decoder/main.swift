@@ -3,9 +3,9 @@
 //
 // `--parse-only` parses without writing JSON (used by the parse benchmark).
 
+import Diagnostics
 import Foundation
-import PolicyCompiler
-import PolicyModel
+import TOML
 
 let parseOnly = CommandLine.arguments.dropFirst().contains("--parse-only")
 let input = FileHandle.standardInput.readDataToEndOfFile()

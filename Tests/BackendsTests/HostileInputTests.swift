@@ -1,4 +1,5 @@
 import Backends
+import Diagnostics
 import PolicyModel
 import Testing
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Resolved layers built by hand (as resolution would produce them), for composition tests.

@@ -1,4 +1,5 @@
 import Backends
+import Diagnostics
 import PolicyModel
 
 /// A default container policy and a fixed fake host, for tests: no path, user or time of the

@@ -1,8 +1,10 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 import TestSupport
 
 @testable import MinoKit

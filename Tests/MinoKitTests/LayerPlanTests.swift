@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCompiler
+import TOML
 import Testing
 
 @testable import MinoKit

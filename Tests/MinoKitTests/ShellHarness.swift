@@ -64,8 +64,9 @@ enum ShellHarness {
             try ShellHarness.run(tmux, ["send-keys", "-t", name] + keys)
         }
 
+        /// The pane's whole history and screen (lines that scrolled off included).
         func screen() throws -> String {
-            try ShellHarness.run(tmux, ["capture-pane", "-p", "-t", name])
+            try ShellHarness.run(tmux, ["capture-pane", "-p", "-S", "-", "-t", name])
         }
 
         /// Polls the screen until `predicate` holds (at most 5 s); returns the last screen.

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 import Testing
 
 @testable import PolicyCompiler

@@ -1,5 +1,7 @@
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import PolicyCompiler
+import TOML
 
 /// A `LayerFileSystem` held in memory, for resolution tests and golden cases: files, links,
 /// special files and failures at absolute paths; directories are implied by the paths below

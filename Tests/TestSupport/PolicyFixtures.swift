@@ -1,5 +1,7 @@
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The fixed fake environment of compiler and golden tests: nothing here depends on the
 /// machine that runs the tests.

@@ -1,6 +1,8 @@
 /// An entry point for a fuzzing harness: runs the whole command line front end (parse, help,
 /// version, usage-error rendering in every format) on arbitrary arguments, writing nothing and
 /// touching nothing in the process. No command handler runs: the registry is empty.
+import Diagnostics
+
 public enum CLIFuzzEntry {
     /// Runs `mino` on `arguments` (without the program name) and returns the exit status,
     /// which is always 0 (help, version), 64 (usage error) or 69 (no handler).

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Everything a command may know about the process that runs it, injected so that tests can

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Thrown by a command handler to stop with an exit status and the diagnostics explaining it.

@@ -1,3 +1,5 @@
+import Diagnostics
+
 extension CommandRegistry {
     /// The commands this build can run: one line per command, `(path, handler)`, e.g.
     /// `(["config", "path"], ConfigPathCommand.run),`.

@@ -1,5 +1,7 @@
 /// Runs one command: reads its parsed values, does the work, returns the exit status or throws
 /// a `CommandFailure`.
+import Diagnostics
+
 public typealias CommandHandler = @Sendable (ParsedCommand, CommandContext) throws -> ExitCode
 
 /// The handlers of a build, keyed by command path (`["config", "show"]`).

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// `-v/--verbose`: every program mino runs is shown on standard error before it starts, as a

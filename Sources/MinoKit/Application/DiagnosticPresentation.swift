@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// How diagnostics are printed: the `--diagnostics-format` and whether to colour them.

@@ -2,6 +2,8 @@
 ///
 /// The meanings are documented in the root help (`mino --help`) and follow `sysexits.h`
 /// where one fits.
+import Diagnostics
+
 public struct ExitCode: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
     /// The status passed to `exit`.
     public let rawValue: Int32

@@ -1,5 +1,7 @@
 /// Where a command reads answers to prompts: the process's standard input, or canned lines in
 /// tests.
+import Diagnostics
+
 public struct InputReader: Sendable {
     private let next: @Sendable () -> String?
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The `mino` program as a function from a context to an exit status.

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Hides the values of sensitive options (`-e TOKEN=…`) in the copy of the command line that

@@ -1,4 +1,6 @@
 /// One positional argument of a command, declared as data.
+import Diagnostics
+
 public struct ArgumentSpec: Sendable {
     /// The identity of the argument in results; also its name in help (`<session>`).
     public let key: ArgumentKey

@@ -2,6 +2,8 @@
 ///
 /// Classification is purely lexical: whether `--x` is known, or whether a value belongs to
 /// an option, is the parser's business. Everything after the first `--` is a plain value.
+import Diagnostics
+
 struct ArgumentToken: Sendable {
     enum Kind: Sendable, Equatable {
         /// `--name` or `--name=value`.

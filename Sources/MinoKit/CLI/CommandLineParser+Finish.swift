@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The end of a parse: default subcommands, `mino help …`, positional arguments,

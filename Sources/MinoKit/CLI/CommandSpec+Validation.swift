@@ -1,5 +1,7 @@
 /// A self-check of a command tree, run by a unit test so a mistake in a declaration fails the
 /// build's tests instead of confusing a user.
+import Diagnostics
+
 extension CommandSpec {
     /// Every problem found in this tree, as one line each naming the command; empty when the
     /// tree is sound.

@@ -2,6 +2,8 @@
 ///
 /// The parser, help, usage lines, did-you-mean suggestions and the spec self-check all read
 /// the same tree, so a flag declared once appears consistently everywhere.
+import Diagnostics
+
 public struct CommandSpec: Sendable {
     /// The word that selects the command (`clear`).
     public let name: String

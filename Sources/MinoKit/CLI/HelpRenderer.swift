@@ -3,6 +3,8 @@
 /// Sections, in order: `OVERVIEW`, the discussion, `USAGE`, `ARGUMENTS`, one titled section
 /// per option group (global ones last), `OPTIONS` (untitled options plus help and version),
 /// `SUBCOMMANDS`, and the footer pointing at `mino help <subcommand>`.
+import Diagnostics
+
 public struct HelpRenderer: Sendable {
     /// The narrowest width help is wrapped to, whatever the terminal says.
     public static let minimumWidth = 40

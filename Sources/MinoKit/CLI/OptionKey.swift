@@ -3,6 +3,8 @@
 /// The raw value is the option's canonical long name without dashes. It is the only string key
 /// of the command line, and it never leaves the parser: commands declare `static let` keys and
 /// read results through them.
+import Diagnostics
+
 public struct OptionKey: Hashable, Sendable, CustomStringConvertible {
     /// The canonical long name, e.g. `network-allow`.
     public let rawValue: String

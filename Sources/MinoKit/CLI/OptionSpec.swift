@@ -2,6 +2,8 @@
 ///
 /// The long name is the key's raw value (`--name`); an optional one-character short name
 /// (`-n`) may be added. An option is identified in results by its `key`, never by a string.
+import Diagnostics
+
 public struct OptionSpec: Sendable {
     /// What an option accepts and how repeated uses combine.
     public enum Kind: Hashable, Sendable {

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// One value from the command line, the environment or a parser default, with where it came

@@ -1,4 +1,6 @@
 /// Greedy word wrapping for help text.
+import Diagnostics
+
 enum TextWrapping {
     /// Wraps `text` into lines of at most `width` characters. The first line starts with
     /// `firstPrefix` (already counted in the width), later lines with `indent` spaces. A word

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// A snapshot of mino's cache and home volumes with their state, size and last use: what the
 /// `mino cache` commands show and act on.

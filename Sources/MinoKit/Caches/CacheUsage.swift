@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Total cache size against `cache.max_total_gb`.

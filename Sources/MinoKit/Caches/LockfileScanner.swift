@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Reads the lockfiles in a project root for `LockfileDetection`.
 ///

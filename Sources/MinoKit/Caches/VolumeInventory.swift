@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// One podman volume as `podman volume ls --format json` describes it.
 struct VolumeInfo: Equatable {

@@ -1,4 +1,6 @@
 /// `mino cache`: dependency caches, home volumes and composed images.
+import Diagnostics
+
 enum CacheCommand {
     static let list = CommandSpec(
         name: "list",

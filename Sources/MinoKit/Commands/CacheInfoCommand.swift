@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino cache info [-p DIR]`: the lockfiles a project has, the cache volume each maps to and
 /// that volume's state, then the project's and the total cache usage.

@@ -1,5 +1,7 @@
 /// `mino completions bash|zsh|fish`: prints the completion script for the commands this build
 /// runs, generated from the same declaration the parser uses.
+import Diagnostics
+
 enum CompletionsScriptCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let model = CompletionModel(root: MinoCommand.spec.markingImplemented(CommandRegistry.standard.paths))

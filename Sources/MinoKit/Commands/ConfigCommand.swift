@@ -1,4 +1,6 @@
 /// `mino config`: show or change the configuration; `mino config` alone runs `config show`.
+import Diagnostics
+
 enum ConfigCommand {
     static let show = CommandSpec(name: "show", abstract: "Print the merged configuration as TOML")
 

@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino config init [-f]`: writes the commented default global config to the file mino reads
 /// (`-c/--config`, `MINO_CONFIG`, or the platform default).

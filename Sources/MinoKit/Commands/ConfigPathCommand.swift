@@ -1,5 +1,7 @@
 /// `mino config path`: the global config file this invocation uses (honouring `--config` and
 /// `MINO_CONFIG`), whether or not it exists.
+import Diagnostics
+
 enum ConfigPathCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let locations = ConfigLocations(parsed: parsed, context: context)

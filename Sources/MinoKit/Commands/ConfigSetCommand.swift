@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino config set KEY VALUE [--local]`: changes one key in the global config (the file
 /// `-c/--config` or `MINO_CONFIG` names, else the default) or, with `--local`, in the project's

@@ -1,5 +1,7 @@
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino config show` (also `mino config`): the effective configuration as TOML, built-in
 /// defaults merged with the global config file.

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino exec [SESSION] [-- command]`: runs a command (the session's shell by default) in a
 /// running session, as the agent's user. In wrapper mode the command goes through the

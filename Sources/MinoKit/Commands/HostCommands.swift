@@ -1,4 +1,6 @@
 /// `mino init`: write a commented project policy.
+import Diagnostics
+
 enum InitCommand {
     static let spec = CommandSpec(
         name: "init",

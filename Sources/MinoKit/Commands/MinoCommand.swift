@@ -1,4 +1,6 @@
 /// The root of the command tree: `mino` and its global options.
+import Diagnostics
+
 enum MinoCommand {
     static let spec = CommandSpec(
         name: "mino",

@@ -1,4 +1,6 @@
 /// `mino plan`: compile what `mino run` would do and print it, without starting anything.
+import Diagnostics
+
 enum PlanCommand {
     static let output = OptionGroup(
         title: "PLAN OPTIONS",

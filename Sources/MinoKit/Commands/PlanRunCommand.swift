@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// `mino plan [run options] [-- command]`: the plan `mino run` would execute, without touching
 /// podman beyond the one query layers need: the policy and where each value came from, the

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// `mino policy check [FILE…]`: parses and validates config and policy files and reports every
 /// diagnostic with file:line:col. Exit 0 when all files are valid, 65 when any is invalid, 66

@@ -1,4 +1,6 @@
 /// `mino policy`: check and explain policies without running anything.
+import Diagnostics
+
 enum PolicyCommand {
     static let check = CommandSpec(
         name: "check",

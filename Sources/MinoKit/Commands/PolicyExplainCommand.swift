@@ -1,3 +1,4 @@
+import Diagnostics
 import SessionPlanning
 
 /// `mino policy explain KEY`: the value of a setting and every layer that set or overrode it

@@ -1,4 +1,6 @@
 /// `mino run`: start a sandboxed session.
+import Diagnostics
+
 enum RunCommand {
     static let spec = CommandSpec(
         name: "run",

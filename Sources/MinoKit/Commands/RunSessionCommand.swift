@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino run [options] [-- command]`: compiles the policy, creates the session and its
 /// container, applies the network fence, then either stays attached (forwarding signals,

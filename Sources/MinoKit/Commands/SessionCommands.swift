@@ -1,4 +1,6 @@
 /// `mino exec`: run a command in a running session.
+import Diagnostics
+
 enum ExecCommand {
     static let spec = CommandSpec(
         name: "exec",

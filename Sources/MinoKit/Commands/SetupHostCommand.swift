@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino setup [-y] [--check] [--upgrade]`: installs what mino needs (podman, an OCI runtime,
 /// the network fence's tools, and for rootless use uidmap, slirp4netns, fuse-overlayfs and

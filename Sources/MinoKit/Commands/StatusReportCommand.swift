@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino status` (also `mino doctor`) `[--format text|json]`: podman and how it runs here, the
 /// host pieces `mino setup` checks, what this host enforces (level per mechanism), the config

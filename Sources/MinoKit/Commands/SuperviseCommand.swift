@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// `mino supervise SESSION` (internal, hidden): the background process of a detached session.
 /// It owns the session (its pid is the record's `owner_pid`), keeps the network fence fresh,

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A plain-text table: fixed-width columns, cells clipped with `…`, one space between them,

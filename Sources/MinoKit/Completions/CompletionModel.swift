@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyCompiler
+import TOML
 
 /// The command tree flattened for completion scripts: one node per command path, with its
 /// subcommands, options and argument values. The three shell renderers turn the same model

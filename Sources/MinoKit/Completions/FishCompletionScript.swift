@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The fish completion script, from the same `CompletionModel` as bash and zsh: a function

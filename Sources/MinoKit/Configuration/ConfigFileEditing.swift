@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Changes one key in a config file the way every writer in mino must: through the
 /// format-preserving editor (comments, order and other keys stay byte for byte), only when the

@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Reads config and policy files into `SourceFile`s, telling "missing" apart from "unreadable".
 enum ConfigFileReader {

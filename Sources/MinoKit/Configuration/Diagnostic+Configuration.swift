@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// Messages about finding and reading configuration files.

@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// AWS through the `aws` CLI: `sts assume-role` when a role is configured (with external id
 /// and an optional session policy narrowing the role), `sts get-session-token` otherwise.

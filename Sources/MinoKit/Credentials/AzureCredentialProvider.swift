@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Azure through `az account get-access-token`; the expiry is read from `expires_on` (epoch

@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Cached short-lived credentials: `<state>/credentials/<provider>-<identity hash>.json`,
 /// directory 0700, files 0600, written atomically.

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Google Cloud through `gcloud auth print-access-token` (optionally impersonating a service

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// GitHub: the host's `GITHUB_TOKEN` (or `GH_TOKEN`) when set, else `gh auth token` (with

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// What every session command needs: the runner, podman, the state files and the audit log.
 struct Executor {

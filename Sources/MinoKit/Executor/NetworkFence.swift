@@ -1,4 +1,5 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyModel
 import SessionPlanning

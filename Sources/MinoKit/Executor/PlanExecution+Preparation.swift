@@ -1,8 +1,10 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// The steps before the session record: layers, images, credentials, volumes.
 extension PlanExecution {

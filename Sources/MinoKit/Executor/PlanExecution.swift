@@ -1,8 +1,10 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// Applies a `SessionPlan`: the steps the `mino run` process performs, in order, each process
 /// with the argv the plan lists (placeholders filled with the values found at run time). It

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Helpers shared by `mino run` and the supervisor around caches and credentials.
 enum SessionCaches {

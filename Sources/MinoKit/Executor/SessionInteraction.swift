@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// How the executor reaches the user: progress on long steps and the approval of a project

@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Gathers `HostFacts` from the running system without starting anything: identity, rootless
 /// or not, the cgroup version, the resolvers a container will inherit, the caller's hard

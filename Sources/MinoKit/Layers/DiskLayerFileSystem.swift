@@ -1,5 +1,7 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
+import TOML
 
 /// The real file system as `LayerResolution` sees it: `lstat` for kinds, so a symbolic link
 /// is reported as one and never followed, and reads through `O_NOFOLLOW | O_NONBLOCK`

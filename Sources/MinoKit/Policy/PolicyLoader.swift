@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Loads every configuration source of a `run`/`plan` invocation, in the documented order
 /// (built-in defaults < global config < project `.mino.toml` < `MINO_LAYERS` < flags), with

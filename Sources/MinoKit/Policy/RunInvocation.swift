@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Turns the run options of `mino run`/`mino plan` into compiler inputs: a `.commandLine`
 /// configuration layer for the flags that set configuration keys, and a `RunRequest` for the

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// What `mino run` and `mino plan` share up to the plan: every configuration source (the
 /// project file through the trust gate), the first-run questions (run only), the host probe,

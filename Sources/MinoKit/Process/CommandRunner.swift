@@ -1,4 +1,6 @@
 /// How a child process is started.
+import Diagnostics
+
 public struct ProcessSpec: Sendable, Hashable {
     /// Where the child's standard input comes from.
     public enum Input: Sendable, Hashable {

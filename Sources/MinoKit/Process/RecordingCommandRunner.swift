@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A test double for `CommandRunner`: runs nothing, records every call and answers with scripted

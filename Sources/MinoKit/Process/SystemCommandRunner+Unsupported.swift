@@ -1,3 +1,5 @@
+import Diagnostics
+
 #if !canImport(Glibc)
     #if canImport(Darwin)
         import Darwin

@@ -1,3 +1,4 @@
+import Diagnostics
 import PolicyModel
 
 /// The executor's way to the user in a command: the progress line, the layer approval prompt

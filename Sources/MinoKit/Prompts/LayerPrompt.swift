@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The first-run layer picker: asked when the session is interactive and no source chooses
 /// the image or the layers (`container.image`, `container.layers`, `MINO_LAYERS`, `--image`,

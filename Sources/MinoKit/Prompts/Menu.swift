@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Numbered choices asked on the terminal: the options are listed with their hints, the user

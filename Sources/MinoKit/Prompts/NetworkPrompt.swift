@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The first-run network question: asked when the session is interactive and no source sets
 /// any network key (`container.network`, `network_allow`, `network_preset`), then optionally

@@ -1,5 +1,7 @@
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// What the first-run questions share: asking where an answer goes (the run's project file, the
 /// global config, or nowhere), writing it there with the format-preserving editor, and the

@@ -1,7 +1,9 @@
 import Backends
+import Diagnostics
 import PolicyCompiler
 import PolicyModel
 import SessionPlanning
+import TOML
 
 /// What this host can enforce (`ReferencePlan`), as `mino status` and `mino setup` print it.
 enum HostEnforcement {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// What this host has of what mino needs, item by item, with the package that provides each

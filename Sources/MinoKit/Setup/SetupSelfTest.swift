@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// The end of `mino setup`: one real session through mino itself (`mino run` with a network
 /// allowlist, so the network fence is applied too), on an image that is already present

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Writes files so that readers see the old content or the new one, never a torn mix: the data

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// An exclusive advisory lock (`flock`) on a lock file, serialising mino processes that change

@@ -1,5 +1,7 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
+import TOML
 
 /// The session files under `<state>/sessions/`.
 ///

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// mino's state directory: `$XDG_STATE_HOME/mino` or `~/.local/state/mino` on Linux,

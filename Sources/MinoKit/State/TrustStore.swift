@@ -1,6 +1,8 @@
+import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import TOML
 
 /// Approvals of project policy files: `<state>/trust.json`, mode 0600, mapping the canonical
 /// path of each approved file to the SHA-256 of the exact bytes approved. Any change to the

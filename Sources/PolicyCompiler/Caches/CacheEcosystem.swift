@@ -2,6 +2,9 @@
 ///
 /// Each ecosystem has its own volume and its own mount, `/cache/<id>`; every variable it sets
 /// points inside that mount, so several ecosystems in one project never share a path.
+import Diagnostics
+import TOML
+
 public struct CacheEcosystem: Hashable, Sendable {
     /// `npm`, `cargo`, … (also the mount's last path component).
     public let id: String

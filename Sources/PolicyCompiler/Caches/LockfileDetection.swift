@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// A lockfile found in the project root.
 public struct Lockfile: Hashable, Sendable {

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Decodes a parsed config or policy file against `ConfigSchema`, by hand: every unknown key,
 /// wrong type and invalid value is reported at its exact span, all of them in one pass.

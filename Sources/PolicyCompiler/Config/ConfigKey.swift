@@ -2,6 +2,9 @@
 ///
 /// A project file may only narrow the user's policy; a value that would widen it is ignored
 /// until the user approves the exact file.
+import Diagnostics
+import TOML
+
 public enum TrustClass: Hashable, Sendable {
     /// Harmless either way (e.g. `session.auto_cleanup_hours`): applies without approval.
     case harmless

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Where a layer of configuration comes from, in increasing precedence.
 public enum ConfigSourceKind: Hashable, Sendable, CustomStringConvertible {

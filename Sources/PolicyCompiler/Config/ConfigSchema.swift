@@ -2,6 +2,9 @@
 /// shared by the config files, `mino config set`, `mino policy explain` and completions.
 ///
 /// Adding a key never bumps `currentVersion`; only a change in meaning of an existing key does.
+import Diagnostics
+import TOML
+
 public enum ConfigSchema {
     /// The highest `version` this build understands.
     public static let currentVersion: Int64 = 1

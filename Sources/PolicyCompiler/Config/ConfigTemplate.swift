@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The commented files `mino config init` and `mino init` write. Every key is commented out at
 /// its default, so a fresh file changes nothing and passes `mino policy check`; uncommenting a

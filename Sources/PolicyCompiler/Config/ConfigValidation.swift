@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Checks a decoded setting against its key's type range, choices and constraint, wherever
 /// the value came from (a file, a flag, an environment variable). Each problem is reported at

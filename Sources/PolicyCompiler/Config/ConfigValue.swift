@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// A configuration value after decoding: the five shapes mino's settings take.
 public enum ConfigValue: Hashable, Sendable {

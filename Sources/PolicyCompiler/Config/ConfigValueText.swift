@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// A value typed on the command line (`mino config set KEY VALUE`), read by the key's type.
 ///

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The message catalogue of configuration decoding and validation.
 extension Diagnostic {

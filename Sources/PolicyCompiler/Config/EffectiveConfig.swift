@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Configuration layers merged per key, remembering every layer that set each key.
 ///

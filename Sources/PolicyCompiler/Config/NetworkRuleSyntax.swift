@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Reads `host:port` allowlist entries: `example.com:443`, `10.0.0.1:22`, `[2001:db8::1]:443`.
 ///

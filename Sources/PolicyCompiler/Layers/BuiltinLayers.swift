@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The built-in language layers (`images/layers/<name>/`), compiled into the binary by
 /// `scripts/generate-layers`; a test fails when the embedded copy is stale.

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The message catalogue of layer manifests and layer resolution. Codes are `layer.*`; user
 /// input is shown in backticks with control characters escaped.

@@ -1,4 +1,7 @@
 /// What is at a path, seen without following a final symbolic link (`lstat`).
+import Diagnostics
+import TOML
+
 public enum LayerFileKind: Hashable, Sendable {
     /// A directory.
     case directory

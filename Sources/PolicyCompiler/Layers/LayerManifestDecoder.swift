@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Decodes a layer's `layer.toml` by hand over the located TOML document: unknown keys, wrong
 /// types, missing keys and invalid values are reported at their exact spans, all in one pass,

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Where layers are looked for, besides the built-ins.
 public struct LayerSearchPaths: Hashable, Sendable {

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The value rules of layer manifests. Each check returns the reason and the fix, or `nil`
 /// when the value is acceptable.

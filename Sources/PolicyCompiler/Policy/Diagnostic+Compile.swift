@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Messages of policy compilation (network resolution, mounts, names).
 extension Diagnostic {

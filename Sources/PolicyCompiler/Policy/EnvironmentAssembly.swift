@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Builds the sandbox environment, later sources overriding earlier ones by name:
 /// configured `container.env` < cache variables < credential variables < `-e` flags <

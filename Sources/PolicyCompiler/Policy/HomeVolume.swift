@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The persistent per-project home volume (`mino-home-<12 hex>` at `/home/developer`).
 public enum HomeVolume {

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Decides the image and layers (reference-behaviour §8.3–8.4).
 ///

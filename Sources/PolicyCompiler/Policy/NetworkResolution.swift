@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Decides the network mode and allowlist from the configuration layers.
 ///

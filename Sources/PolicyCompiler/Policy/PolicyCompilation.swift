@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Compiles merged configuration and a run request into a `SandboxPolicy`.
 ///

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// What a `mino run`/`mino plan` invocation asks for beyond configuration keys: the command,
 /// the session, the project directory and the flags that add to (rather than override) the

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Reads `HOST:CONTAINER[:OPTIONS]` volume specs into structured mounts and refuses the ones
 /// that would expose a credential store.

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// The built-in presets (`policies/*.toml`), compiled into the binary.
 ///

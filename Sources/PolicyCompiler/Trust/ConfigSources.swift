@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Merges the configuration sources of a run in the documented precedence (built-in defaults <
 /// global config < project `.mino.toml` < `MINO_LAYERS` < flags), with the project file passed

@@ -1,4 +1,6 @@
+import Diagnostics
 import PolicyModel
+import TOML
 
 /// Decides which settings of a project's `.mino.toml` may apply without the user's approval.
 ///

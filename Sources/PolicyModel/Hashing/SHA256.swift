@@ -2,6 +2,8 @@
 /// trust approvals, cache keys and composed image tags.
 ///
 /// Checked against the NIST example vectors and against `sha256sum` on random files.
+import Diagnostics
+
 public struct SHA256: Sendable {
     /// A 32-byte digest.
     public struct Digest: Hashable, Sendable, CustomStringConvertible {

@@ -24,6 +24,8 @@
 /// ```
 ///
 /// Equality ignores origins, like the rest of the IR.
+import Diagnostics
+
 public struct LayerManifest: Hashable, Sendable {
     /// `layer.name`: a valid layer name, equal to the directory the layer was found in.
     public var name: Sourced<String>

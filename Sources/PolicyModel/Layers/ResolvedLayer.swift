@@ -1,5 +1,7 @@
 /// Where a layer was found. Searched in this order; the first hit wins, so a project layer
 /// shadows a user layer of the same name, which shadows a built-in.
+import Diagnostics
+
 public enum LayerScope: String, Hashable, Sendable, CaseIterable {
     /// `<project>/.mino/layers/<name>/`: repository code, trust-gated like `.mino.toml`.
     case project

@@ -1,5 +1,7 @@
 /// What the executor found out about the host, injected into the compiler and the backends so
 /// that both stay pure and golden-testable (a fixed fake `HostFacts` gives fixed bytes).
+import Diagnostics
+
 public struct HostFacts: Hashable, Sendable {
     /// The operating system mino runs on.
     public enum Platform: String, Hashable, Sendable {

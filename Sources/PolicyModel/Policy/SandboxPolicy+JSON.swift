@@ -1,5 +1,7 @@
 /// The JSON form of the policy used by `mino plan --format json`: every value with the place it
 /// came from (`{"value": …, "from": "…"}`), secrets as `<redacted>`, keys sorted when rendered.
+import Diagnostics
+
 extension SandboxPolicy {
     /// The policy as JSON.
     public var jsonValue: JSONValue {

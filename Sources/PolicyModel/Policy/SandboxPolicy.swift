@@ -2,6 +2,8 @@
 /// left to parse. Backends compile it into artifacts; `mino plan` prints it.
 ///
 /// Equality ignores origins (see `Sourced`).
+import Diagnostics
+
 public struct SandboxPolicy: Hashable, Sendable {
     /// Container (podman) or native (user namespaces / macOS helper).
     public var runtime: Sourced<RuntimeKind>
@@ -189,11 +191,7 @@ public struct EnvironmentVariable: Hashable, Sendable {
 
     /// Whether a variable name suggests a secret value (`TOKEN`, `SECRET`, `KEY`, `PASSWORD`,
     /// …); such values are never printed, wherever they were written.
-    public static func looksSecret(name: String) -> Bool {
-        let upper = name.uppercased()
-        return ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE", "SESSION"]
-            .contains { upper.contains($0) }
-    }
+    public static func looksSecret(name: String) -> Bool { SecretNames.looksSecret(name) }
 
     /// The value as printed: `<redacted>` for secrets and credentials, `<from host $X>` for host
     /// values, the literal otherwise.

@@ -6,6 +6,8 @@
 /// `Hashable` is a conditional conformance rather than a constraint on `Value`, so creating a
 /// `Sourced<T>` at run time needs no conformance lookup (measured: each first lookup scans the
 /// whole binary's conformance table, a visible share of `mino plan`'s start-up).
+import Diagnostics
+
 public struct Sourced<Value: Sendable>: Sendable {
     /// The value.
     public var value: Value

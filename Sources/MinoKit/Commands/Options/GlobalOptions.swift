@@ -1,4 +1,6 @@
 /// The options every `mino` command accepts, before or after the subcommand name.
+import Diagnostics
+
 enum GlobalOptions {
     static let group = OptionGroup(
         title: "GLOBAL OPTIONS",

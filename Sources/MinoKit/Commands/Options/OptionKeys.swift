@@ -1,5 +1,6 @@
 // The option and argument keys of the `mino` command tree. Handlers read parsed values through
 // these (`parsed.flag(.detach)`); each key's raw value is the option's long name.
+import Diagnostics
 
 extension OptionKey {
     // Global options.

@@ -1,5 +1,7 @@
 /// The options shared by `mino run` and `mino plan`: `plan` compiles exactly what `run` would
 /// run, so both must accept the same flags.
+import Diagnostics
+
 enum RunOptions {
     static let session = OptionGroup(
         title: "SESSION OPTIONS",

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// Changes one key of a TOML document in place, keeping comments, order and every unrelated
 /// byte as they were (used by `mino config set` and the first-run prompts).

@@ -41,10 +41,21 @@ enum SecretMasking {
             index += 1
             skipSpaces()
             guard index < bytes.count,
-                EnvironmentVariable.looksSecret(name: String(decoding: lastSegment, as: UTF8.self))
+                SecretNames.looksSecret(String(decoding: lastSegment, as: UTF8.self))
             else { return nil }
             return index..<bytes.count
         }
         return nil
+    }
+}
+
+/// The one rule for names whose values are secret.
+public enum SecretNames {
+    /// Whether a variable or key name suggests a secret value (`TOKEN`, `SECRET`, `KEY`,
+    /// `PASSWORD`, …); such values are never printed, wherever they were written.
+    public static func looksSecret(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "COOKIE", "SESSION"]
+            .contains { upper.contains($0) }
     }
 }

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// The message catalogue of the TOML front end: each message is written once, here.
 extension Diagnostic {

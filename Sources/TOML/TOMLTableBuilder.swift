@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// The mutable table tree the parser fills in, with what TOML's redefinition rules need to
 /// know about each table; frozen into `TOMLTable` values at the end.

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// One segment of a key as written in the document (`a`, `"b.c"` or `'d'` in `a."b.c".'d'`).
 public struct TOMLKey: Hashable, Sendable {
@@ -127,6 +127,12 @@ public struct TOMLTable: Sendable {
         public let key: TOMLKey
         /// The value.
         public let value: TOMLValue
+
+        /// Creates an entry.
+        public init(key: TOMLKey, value: TOMLValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The entries in the order their keys were first written.

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// One top-level statement of a TOML document, as laid out in the text. The format-preserving
 /// editor uses the layout to find where to change or insert bytes.

@@ -1,5 +1,5 @@
+import Diagnostics
 import Foundation
-import PolicyModel
 
 /// Numbers, booleans, dates and times.
 extension TOMLLexer {

@@ -1,5 +1,6 @@
-import PolicyCompiler
+import Diagnostics
 import PolicyModel
+import TOML
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PolicyCompiler
+@testable import TOML
 
 @Suite struct UTF8ValidationTests {
     static func firstInvalid(_ bytes: [UInt8]) -> Int? {

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// Parses TOML 1.0 into a located document.
 ///

@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// The "tagged JSON" form of the toml-test decoder contract: tables are objects, arrays are
 /// arrays, and every scalar is `{"type": T, "value": V}` with V written as a string.

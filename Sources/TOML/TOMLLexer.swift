@@ -1,4 +1,4 @@
-import PolicyModel
+import Diagnostics
 
 /// The byte-level scanner of the TOML parser.
 ///
@@ -6,7 +6,7 @@ import PolicyModel
 /// space), so the parser asks for the token it expects next rather than reading a token
 /// stream. Everything works on UTF-8 bytes, never on `Character`, which would merge CR LF into
 /// one grapheme. The input has been validated as UTF-8 before scanning starts.
-struct TOMLLexer {
+package struct TOMLLexer {
     let bytes: UnsafeBufferPointer<UInt8>
     let source: SourceFile
     var position: Int
@@ -127,7 +127,7 @@ struct TOMLLexer {
 
     // MARK: - Keys
 
-    static func isBareKeyByte(_ byte: UInt8) -> Bool {
+    package static func isBareKeyByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
