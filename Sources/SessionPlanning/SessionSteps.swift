@@ -108,21 +108,23 @@ enum SessionSteps {
             }
         }
         let performer: SessionStep.Performer = plan.policy.session.detach.value ? .supervisor : .run
+        let refreshes =
+            fenceFromHost && policy.network.rules.contains { if case .name = $0.host { true } else { false } }
+        let refresh = SessionStep(
+            .refreshFence, subject: container, performer: performer,
+            when: "while the session runs, when an allowed name's addresses change")
         if plan.policy.session.detach.value {
             steps.append(SessionStep(.startDetached, subject: container, argv: ["podman", "start", container]))
             steps.append(
                 SessionStep(
                     .spawnSupervisor, subject: plan.sessionName,
                     argv: [plan.facts.minoExecutable ?? "mino", "supervise", plan.sessionName]))
+            if refreshes { steps.append(refresh) }
         } else {
+            // The refresher starts first and runs while the agent is attached.
+            if refreshes { steps.append(refresh) }
             steps.append(
                 SessionStep(.startAttached, subject: container, argv: ["podman", "start", "--attach", container]))
-        }
-        if fenceFromHost, policy.network.rules.contains(where: { if case .name = $0.host { true } else { false } }) {
-            steps.append(
-                SessionStep(
-                    .refreshFence, subject: container, performer: performer,
-                    when: "while the session runs, when an allowed name's addresses change"))
         }
         if performer == .supervisor {
             steps.append(
