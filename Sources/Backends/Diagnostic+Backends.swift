@@ -56,7 +56,7 @@ extension Diagnostic {
     static func backendInvalidSessionName(_ name: String, at origin: Origin?) -> Diagnostic {
         .error(
             "backend.invalid-session-name", "session name `\(shown(name))` is not allowed", at: origin,
-            help: "session names start with a letter or digit and use letters, digits, `_`, `.` and `-` (at most 64)")
+            help: "session names use letters, digits, `_` and `-` (at most 64) and do not start with `-`")
     }
 
     static func backendInvalidContainerID(_ identifier: String) -> Diagnostic {

@@ -87,10 +87,25 @@ public enum PodmanBackend {
         _ policy: SandboxPolicy, facts: HostFacts, containerID: String, command: [String]?, terminal: TerminalMode,
         tools: WrapperTools = .standard
     ) throws(DiagnosticError) -> PodmanInvocation {
+        try exec(
+            shell: policy.shell, wrapper: usesWrapper(policy) ? policy.network.enforcement.origin : nil, facts: facts,
+            containerID: containerID, command: command, terminal: terminal, tools: tools)
+    }
+
+    /// `podman exec …` into a running session whose agent shell is `shell`; `wrapper` is the
+    /// origin of the wrapper applier when the session's fence runs inside the container (the
+    /// exec'd process must drop the capabilities again), `nil` otherwise. What `mino exec`
+    /// knows from the session record, without a policy.
+    ///
+    /// - Throws: `DiagnosticError` (`backend.invalid-container-id`, `backend.invalid-argument`, …).
+    public static func exec(
+        shell: Sourced<String>, wrapper wrapperOrigin: Origin?, facts: HostFacts, containerID: String,
+        command: [String]?, terminal: TerminalMode, tools: WrapperTools = .standard
+    ) throws(DiagnosticError) -> PodmanInvocation {
         var collector = DiagnosticCollector()
         collector.add(Validation.containerID(containerID))
-        let arguments = command ?? [policy.shell.value]
-        let origin = command == nil ? policy.shell.origin : nil
+        let arguments = command ?? [shell.value]
+        let origin = command == nil ? shell.origin : nil
         collector.add(contentsOf: Validation.commandArguments(arguments, origin: origin))
         try collector.throwIfAny()
 
@@ -99,10 +114,10 @@ public enum PodmanBackend {
         if terminal.stdoutIsTerminal { verb.append("-t") }
         var builder = ArgvBuilder(verb: verb)
         var wrapper: WrapperScript?
-        if usesWrapper(policy) {
+        if let wrapperOrigin {
             let script = try CapshWrapperBackend.execScript(
                 command: arguments, origin: origin, facts: facts, tools: tools)
-            builder.add(["--user", "0:0"], origin: policy.network.enforcement.origin)
+            builder.add(["--user", "0:0"], origin: wrapperOrigin)
             builder.add([containerID])
             builder.add(script.argv, origin: origin)
             wrapper = script

@@ -34,9 +34,9 @@ enum Validation {
         text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
-    /// A session name: `[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`.
+    /// A session name (`SessionName`, the rule the compiler checks too).
     static func sessionName(_ name: String, origin: Origin?) -> Diagnostic? {
-        isName(name, extra: "_.-", maximumLength: 64) ? nil : .backendInvalidSessionName(name, at: origin)
+        SessionName.isValid(name) ? nil : .backendInvalidSessionName(name, at: origin)
     }
 
     /// A podman volume name.
@@ -54,13 +54,9 @@ enum Validation {
         isName(image, extra: "._/:@-", maximumLength: 512) ? nil : .backendInvalidImage(image, at: origin)
     }
 
-    /// An environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+    /// An environment variable name (`EnvironmentName`).
     static func environmentName(_ name: String, origin: Origin?) -> Diagnostic? {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, !isDigit(first),
-            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") })
-        else { return .backendInvalidEnvironmentName(name, at: origin) }
-        return nil
+        EnvironmentName.isValid(name) ? nil : .backendInvalidEnvironmentName(name, at: origin)
     }
 
     /// A DNS name: dot-separated labels of letters, digits, `-` and `_`, none empty or
@@ -153,13 +149,9 @@ extension Validation {
 }
 
 extension Validation {
-    /// A layer name: `[A-Za-z0-9_-]{1,64}`, not starting with `-`.
+    /// A layer name (`LayerName`).
     static func layerName(_ name: String, origin: Origin?) -> Diagnostic? {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, first != UInt8(ascii: "-"), bytes.count <= 64,
-            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
-        else { return .backendInvalidLayerName(name, at: origin) }
-        return nil
+        LayerName.isValid(name) ? nil : .backendInvalidLayerName(name, at: origin)
     }
 
     /// A distribution package name: `[A-Za-z0-9._+-]+`, not starting with `-`.

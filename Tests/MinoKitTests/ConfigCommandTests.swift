@@ -76,19 +76,28 @@ import Testing
         #expect(run.code == "config.file-not-found")
     }
 
-    @Test func aProjectFileIsNamedAsNotMergedUnlessNoLocal() throws {
+    @Test func theProjectFileIsMergedThroughTheTrustGate() throws {
         let home = try TemporaryDirectory()
         let project = try home.directory("src/app")
-        try home.write("src/.mino.toml", "[container]\nnetwork = \"host\"\n")
+        try home.write("src/.mino.toml", "[container]\nnetwork = \"host\"\nread_only = true\n")
         let run = MinoRun(
             ["config", "show"], environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
         #expect(run.status == 0)
-        #expect(run.stderr.contains("warning[config.project-not-merged]"))
+        // Narrowing applies; widening is held back with a warning at its span.
+        #expect(run.stdout.contains("read_only = true"))
         #expect(run.stdout.contains("network = \"bridge\""))
-        let quiet = MinoRun(
+        #expect(run.stderr.contains("warning[trust.widening-ignored]: `container.network`"))
+        // With --trust-local the widening applies too (and says so).
+        let trusted = MinoRun(
+            ["config", "show", "--trust-local"], environment: ["HOME": home.path], registry: .standard,
+            currentDirectory: project)
+        #expect(trusted.stdout.contains("network = \"host\""))
+        #expect(trusted.stderr.contains("warning[trust.trust-local]"))
+        let local = MinoRun(
             ["config", "show", "--no-local"], environment: ["HOME": home.path], registry: .standard,
             currentDirectory: project)
-        #expect(quiet.stderr.isEmpty)
+        #expect(local.stderr.isEmpty)
+        #expect(!local.stdout.contains("read_only = true"))
     }
 }
 

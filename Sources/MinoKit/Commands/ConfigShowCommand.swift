@@ -3,21 +3,18 @@ import PolicyCompiler
 import PolicyModel
 import TOML
 
-/// `mino config show` (also `mino config`): the effective configuration as TOML, built-in
-/// defaults merged with the global config file.
+/// `mino config show` (also `mino config`): the effective configuration as TOML — built-in
+/// defaults, the global config, the project `.mino.toml` after the trust gate (an unapproved
+/// file contributes only its narrowing settings, with a warning per held-back key) and
+/// `MINO_LAYERS`, exactly as `mino run` merges them. Never prompts; secrets are redacted.
 enum ConfigShowCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
-        let locations = ConfigLocations(parsed: parsed, context: context)
-        let (global, warnings) = try ConfigFileReader.loadGlobal(locations)
-        var notes = warnings
-        if !parsed.flag(.noLocal), let project = locations.discoverProjectConfig(from: context.currentDirectory) {
-            notes.append(.projectConfigNotMerged(locations.display(project)))
+        let loaded = try PolicyLoader(parsed: parsed, context: context).load(projectDirectory: context.currentDirectory)
+        if !loaded.warnings.isEmpty {
+            context.standardError.write(
+                DiagnosticPresentation(parsed: parsed, context: context).renderer.render(loaded.warnings))
         }
-        if !notes.isEmpty {
-            context.standardError.write(DiagnosticPresentation(parsed: parsed, context: context).renderer.render(notes))
-        }
-        let effective = EffectiveConfig(layers: [.defaults, global])
-        context.standardOutput.write(effective.renderedTOML())
+        context.standardOutput.write(loaded.config.renderedTOML())
         return .success
     }
 }

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import PolicyCompiler
 import PolicyModel
+import SessionPlanning
 import TOML
 
 /// `mino exec [SESSION] [-- command]`: runs a command (the session's shell by default) in a
@@ -35,30 +36,12 @@ enum ExecSessionCommand {
             throw CommandFailure(
                 exitCode: .failure, diagnostics: [.sessionNotRunning(record.name, status: record.status.rawValue)])
         }
-        // The exec form needs the session's shell and whether its fence runs in the container.
-        var policy: SandboxPolicy
-        do {
-            policy = try PolicyCompilation.compile(
-                EffectiveConfig(layers: [.defaults]),
-                request: RunRequest(projectDirectory: Sourced(record.projectDirectory, .builtin)),
-                facts: HostFactsProbe.probe(context: context)
-            ).policy
-        } catch {
-            throw CommandFailure(exitCode: .failure, diagnostics: error.diagnostics)
-        }
-        policy.shell = Sourced(record.shell, .builtin)
-        if record.wrapper {
-            policy.network.mode = Sourced(.allowlist, .builtin)
-            policy.network.enforcement = Sourced(.wrapper, .builtin)
-        }
         let command = parsed.passthrough.isEmpty ? nil : parsed.passthrough.map(\.value)
-        var facts = HostFactsProbe.probe(context: context)
-        let ids = record.user.split(separator: ":").compactMap { UInt32($0) }
-        if ids.count == 2 { (facts.userID, facts.groupID) = (ids[0], ids[1]) }
         let invocation: PodmanInvocation
         do {
-            invocation = try PodmanBackend.exec(
-                policy, facts: facts, containerID: id, command: command,
+            invocation = try ExecPlanner.invocation(
+                ExecPlanner.Session(containerID: id, shell: record.shell, wrapper: record.wrapper, user: record.user),
+                facts: HostFactsProbe.probe(context: context), command: command,
                 terminal: TerminalMode(
                     stdinIsTerminal: context.standardInputIsTerminal, stdoutIsTerminal: context.standardOutputIsTerminal
                 ))

@@ -23,11 +23,4 @@ extension Diagnostic {
             "no policy files to check: no global config at `\(global)` and no .mino.toml in this project",
             help: "name the files to check: `mino policy check FILE...`")
     }
-
-    static func projectConfigNotMerged(_ path: String) -> Diagnostic {
-        .warning(
-            "config.project-not-merged",
-            "the project config `\(path)` is not merged: this build has no trust gate for project files yet",
-            help: "`mino policy check` validates it; pass --no-local to silence this warning")
-    }
 }

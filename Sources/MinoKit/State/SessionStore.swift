@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import PolicyCompiler
+import PolicyModel
 import TOML
 
 /// The session files under `<state>/sessions/`.

@@ -204,15 +204,3 @@ public enum PolicyCompilation {
         return allowed
     }
 }
-
-/// Session names: 1–64 characters from `A-Za-z0-9_-`, not starting with `-`.
-public enum SessionName {
-    /// Whether `name` may name a session (and hence a container and a state file).
-    public static func isValid(_ name: String) -> Bool {
-        guard (1...64).contains(name.utf8.count), name.first != "-" else { return false }
-        return name.utf8.allSatisfy { byte in
-            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95
-                || byte == 45
-        }
-    }
-}
