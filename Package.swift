@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["MinoKit", "SessionPlanning", "PolicyCompiler", "Backends", "TestSupport"],
             exclude: ["Cases", "README.md"]),
         // Real podman, rootless and rootful: opt-in with MINO_INTEGRATION=1 (always on under CI).
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(
             name: "MinoKitTests", dependencies: ["MinoKit", "SessionPlanning", "TestSupport"], exclude: ["Snapshots"]),
     ]

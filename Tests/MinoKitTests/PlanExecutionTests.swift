@@ -490,9 +490,7 @@ final class CallCounter: @unchecked Sendable {
         #expect(record.status == .failed)
         #expect(runner.argvs.contains(["podman", "rm", "--force", "--time", "0", record.containerName]))
         let failures = harness.auditEvents.filter { $0.event == "session.failed" }
-        withKnownIssue("bug: attach() records session.failed (error podman.start) and run() records it again") {
-            #expect(failures.count == 1, "\(failures.map(\.data))")
-        }
+        #expect(failures.count == 1, "\(failures.map(\.data))")
     }
 
     // MARK: - Sessions whose owner died

@@ -29,8 +29,7 @@ extension PlanExecution {
     /// `podman create …`; returns the container id podman prints.
     func createContainer(_ step: SessionStep, credentials: CredentialBroker.Outcome) throws(CommandFailure) -> String {
         let result = try runChecked(step.argv, extra: environmentValues(credentials: credentials.values))
-        let id = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+        guard let id = PodmanClient.containerID(fromCreateOutput: result.outputText) else {
             throw CommandFailure(
                 exitCode: .failure,
                 diagnostics: [.podmanFailed("create", status: result.status, stderr: "no container id")])
@@ -40,20 +39,11 @@ extension PlanExecution {
 
     /// The created container's pid and the resolvers podman wrote into its resolv.conf.
     func inspect(_ step: SessionStep) throws(CommandFailure) -> (pid: Int32, resolvers: [String]) {
-        let text = try runChecked(step.argv).outputText.trimmingCharacters(in: .whitespacesAndNewlines)
-        let fields = text.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else {
+        guard let found = PodmanClient.pidAndResolvers(fromInspectOutput: try runChecked(step.argv).outputText) else {
             throw CommandFailure(
                 exitCode: .failure, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
         }
-        guard fields.count == 2, let resolvConf = try? String(contentsOfFile: fields[1], encoding: .utf8) else {
-            return (pid, [])
-        }
-        let resolvers = resolvConf.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
-        }
-        return (pid, resolvers)
+        return found
     }
 
     /// Loads one table of the fence, re-rendered from the plan's structured network policy with
@@ -133,8 +123,8 @@ extension PlanExecution {
                 status = try once()
             }
         } catch let error as ProcessError {
+            // The session is marked failed (and audited once) by the run's failure handling.
             progress.refresher?.stop()
-            audit.record("session.failed", ["name": .string(plan.sessionName), "error": .string("podman.start")])
             throw CommandFailure(exitCode: .failure, diagnostics: [.podmanUnavailable(error)])
         } catch let failure as CommandFailure {
             progress.refresher?.stop()

@@ -85,28 +85,19 @@ struct PodmanClient {
         return result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `podman create` with the agent's values in podman's environment; returns the container id.
-    func create(_ invocation: PodmanInvocation, values: [String: String]) throws(CommandFailure) -> String {
-        let result = try run(invocation.argv, extra: values)
-        let id = result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
-            throw CommandFailure(
-                exitCode: .failure,
-                diagnostics: [.podmanFailed("create", status: result.status, stderr: "no container id")])
-        }
+    /// The container id `podman create` printed, or `nil` when it is not one.
+    static func containerID(fromCreateOutput text: String) -> String? {
+        let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
         return id
     }
 
-    /// The pid of a created-and-initialised container's first process, and the resolvers in
-    /// its `resolv.conf` (available after `podman init`), from one `podman inspect`.
-    func pidAndResolvers(_ id: String) throws(CommandFailure) -> (pid: Int32, resolvers: [String]) {
-        let text = try run(["inspect", "--format", "{{.State.Pid}} {{.ResolvConfPath}}", id]).outputText
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let fields = text.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else {
-            throw CommandFailure(
-                exitCode: .failure, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
-        }
+    /// The pid and the resolvers (from the resolv.conf podman wrote) in the output of
+    /// `podman inspect --format '{{.State.Pid}} {{.ResolvConfPath}}'`; `nil` without a live pid.
+    static func pidAndResolvers(fromInspectOutput text: String) -> (pid: Int32, resolvers: [String])? {
+        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 1)
+            .map(String.init)
+        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else { return nil }
         guard fields.count == 2, let resolvConf = try? String(contentsOfFile: fields[1], encoding: .utf8) else {
             return (pid, [])
         }

@@ -33,7 +33,8 @@ struct SessionStore {
     /// Creates a new record; `false` when a session of that name already exists.
     func create(_ record: SessionRecord) throws(StateError) -> Bool {
         try ensure()
-        let temporary = directory + "/.\(record.name).\(getpid()).new"
+        // A name of its own per call: two creates in one process never share a staging file.
+        let temporary = directory + "/.\(record.name).\(getpid()).\(UUID().uuidString).new"
         try AtomicFile.write(Data((record.json.rendered(pretty: true) + "\n").utf8), to: temporary, mode: 0o600)
         defer { unlink(temporary) }
         if link(temporary, path(record.name)) == 0 { return true }
