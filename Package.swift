@@ -32,11 +32,26 @@ let package = Package(
         .target(
             name: "SessionPlanning", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"],
             exclude: ["README.md"]),
-        // CLI parser, commands and the executor: the only layer that does I/O.
+        // The CommandRunner seam, the posix_spawn runner, signals, descriptors, the terminal.
+        .target(name: "HostProcess", dependencies: ["Diagnostics"], exclude: ["README.md"]),
+        // Applies a SessionPlan: podman, the fence, state, credentials, caches, the host probe.
         .target(
-            name: "MinoKit", dependencies: ["PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning"],
+            name: "PolicyExecutor",
+            dependencies: [
+                "Diagnostics", "PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning", "HostProcess",
+            ],
             exclude: ["README.md"]),
-        .executableTarget(name: "mino", dependencies: ["MinoKit"]),
+        // The hand-written argument parser, help and completions.
+        .target(name: "MinoCLI", dependencies: ["Diagnostics", "PolicyModel"], exclude: ["README.md"]),
+        // One type per command, option groups, prompts; the only place exit codes are chosen.
+        .target(
+            name: "MinoCommands",
+            dependencies: [
+                "Diagnostics", "TOML", "PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning", "HostProcess",
+                "PolicyExecutor", "MinoCLI",
+            ],
+            exclude: ["README.md"]),
+        .executableTarget(name: "mino", dependencies: ["MinoCommands"]),
         .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
 
         .target(
@@ -48,11 +63,15 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["MinoKit", "SessionPlanning", "PolicyCompiler", "Backends", "TestSupport"],
+            dependencies: ["MinoCommands", "MinoCLI", "SessionPlanning", "PolicyCompiler", "Backends", "TestSupport"],
             exclude: ["Cases", "README.md"]),
         // Real podman, rootless and rootful: opt-in with MINO_INTEGRATION=1 (always on under CI).
         .testTarget(name: "IntegrationTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(
-            name: "MinoKitTests", dependencies: ["MinoKit", "SessionPlanning", "TestSupport"], exclude: ["Snapshots"]),
+            name: "MinoCommandsTests",
+            dependencies: [
+                "MinoCommands", "MinoCLI", "PolicyExecutor", "HostProcess", "SessionPlanning", "TestSupport",
+            ],
+            exclude: ["Snapshots"]),
     ]
 )

@@ -5,7 +5,7 @@
 // with an empty command registry so that nothing touches the system. Any exit status other
 // than 0, 64 or 69 is a bug.
 
-import MinoKit
+import MinoCommands
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCLI(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

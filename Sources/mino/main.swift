@@ -1,6 +1,3 @@
-import Foundation
-import MinoKit
+import MinoCommands
 
-StandardStreams.reopenClosed()
-SignalMask.unblockHandledSignals()
-exit(MinoApplication.run(.process()))
+MinoApplication.main()

@@ -1,5 +1,5 @@
 import Foundation
-import MinoKit
+import MinoCommands
 import TestSupport
 import Testing
 

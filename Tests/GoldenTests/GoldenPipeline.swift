@@ -7,7 +7,10 @@ import SessionPlanning
 import TOML
 import TestSupport
 
-@testable import MinoKit
+@testable import HostProcess
+@testable import MinoCLI
+@testable import MinoCommands
+@testable import PolicyExecutor
 
 /// Runs one golden case through the real pipeline (command-line parser, `ConfigSources` with the
 /// trust gate, `SessionPlanner`, the plan renderer) in the fixed fake environment, and returns

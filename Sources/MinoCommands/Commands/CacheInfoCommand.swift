@@ -1,0 +1,41 @@
+import Backends
+import Diagnostics
+import Foundation
+import HostProcess
+import MinoCLI
+import PolicyCompiler
+import PolicyExecutor
+import PolicyModel
+import SessionPlanning
+import TOML
+
+/// `mino cache info [-p DIR]`: the lockfiles a project has, the cache volume each maps to and
+/// that volume's state, then the project's and the total cache usage.
+enum CacheInfoCommand {
+    static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
+        let given = parsed.string(.project).map { ConfigLocations.absolute($0, from: context.currentDirectory) }
+        let directory = ConfigLocations.canonical(given ?? context.currentDirectory)
+        let lockfiles = try LockfileScanner.scan(projectDirectory: directory)
+        var out = "Project: \(directory)\n"
+        guard !lockfiles.isEmpty else {
+            context.standardOutput.write(out + "No lockfiles detected in this project.\n")
+            return .success
+        }
+        let catalog = try CacheCatalog.load(CacheTools(parsed: parsed, context: context))
+        var table = TextTable([("LOCKFILE", 20), ("ECOSYSTEM", 9), ("VOLUME", 36), ("STATE", 8), ("SIZE", 9)])
+        var projectBytes: Int64 = 0
+        for lockfile in lockfiles {
+            let cache = catalog.caches.first { $0.volume.name == lockfile.volumeName }
+            projectBytes += cache?.sizeBytes ?? 0
+            table.row([
+                lockfile.fileName, lockfile.ecosystem.id, lockfile.volumeName,
+                cache?.state.rawValue ?? "miss", cache?.sizeBytes.map(CacheUsage.format) ?? "-",
+            ])
+        }
+        out += "\n" + table.text + "\n"
+        out += "Project cache size: \(CacheUsage.format(projectBytes))\n"
+        out += "Total cache usage: \(catalog.usage.summary)\n"
+        context.standardOutput.write(out)
+        return .success
+    }
+}

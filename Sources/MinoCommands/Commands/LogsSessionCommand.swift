@@ -1,0 +1,45 @@
+import Backends
+import Diagnostics
+import Foundation
+import HostProcess
+import MinoCLI
+import PolicyCompiler
+import PolicyExecutor
+import PolicyModel
+import SessionPlanning
+import TOML
+
+/// `mino logs [-f] [-l N] SESSION`: the output of a session's container while it exists
+/// (containers are removed when sessions end).
+enum LogsSessionCommand {
+    static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
+        let executor = try Executor(context: context)
+        executor.reconcile()
+        let argument = parsed.argument(.session)
+        let name = argument?.value ?? ""
+        guard let record = executor.store.load(name) else {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.sessionNotFound(name, at: argument?.origin)])
+        }
+        let id = record.containerID ?? record.containerName
+        guard executor.podman.state(id).exists else {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [
+                    .error(
+                        "session.no-logs",
+                        "session `\(name)` has no container any more (status: \(record.status.rawValue))",
+                        at: argument?.origin, help: "logs are available while a session runs")
+                ])
+        }
+        let lines = parsed.unsignedInteger(.lines) ?? 100
+        var arguments = ["logs"]
+        if parsed.flag(.follow) { arguments.append("--follow") }
+        if lines > 0 { arguments += ["--tail", String(lines)] }
+        arguments.append(id)
+        let status = try? executor.runner.runAttached(
+            ProcessSpec(
+                "podman", arguments, environment: context.environment, input: .null, output: .inherit, error: .inherit),
+            forwarding: [], onSignal: { _ in })
+        return status == .exited(0) ? .success : .failure
+    }
+}

@@ -1,0 +1,37 @@
+import Backends
+import Diagnostics
+import Foundation
+import HostProcess
+import MinoCLI
+import PolicyCompiler
+import PolicyExecutor
+import PolicyModel
+import SessionPlanning
+import TOML
+
+/// `mino stop [-f] SESSION`: stops (SIGTERM, then SIGKILL after 10 s; `-f` kills at once) and
+/// removes the session's container, and records that it was stopped.
+enum StopSessionCommand {
+    static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
+        let executor = try Executor(context: context)
+        executor.reconcile()
+        let argument = parsed.argument(.session)
+        let name = argument?.value ?? ""
+        guard let record = executor.store.load(name) else {
+            throw CommandFailure(exitCode: .failure, diagnostics: [.sessionNotFound(name, at: argument?.origin)])
+        }
+        guard record.isActive else {
+            context.standardOutput.write("Session \(name) is already \(record.status.rawValue)\n")
+            return .success
+        }
+        executor.podman.stopAndRemove(
+            record.containerID ?? record.containerName, seconds: 10, force: parsed.flag(.force))
+        _ = try? executor.store.update(name) { record in
+            guard record.isActive else { return }
+            record.status = .stopped
+            record.endReason = "stopped by mino stop"
+        }
+        context.standardOutput.write("Session \(name) stopped\n")
+        return .success
+    }
+}

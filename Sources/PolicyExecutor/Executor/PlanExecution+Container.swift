@@ -1,0 +1,162 @@
+import Backends
+import Diagnostics
+import Foundation
+import HostProcess
+import PolicyCompiler
+import PolicyModel
+import SessionPlanning
+import TOML
+
+/// The container steps: create, fence, start, attach, supervisor.
+extension PlanExecution {
+    /// Signals that end an attached session: the container is stopped and removed.
+    package static let stopSignals: Set<ForwardedSignal> = [.interrupt, .terminate, .hangUp]
+
+    /// The values podman must find in its environment for `-e NAME`: literals, host variables
+    /// that are set, and the fetched credentials (a provider that failed leaves its names unset,
+    /// and podman then sets nothing for them).
+    package func environmentValues(credentials: [String: String]) -> [String: String] {
+        var values = [String: String]()
+        for (name, value) in plan.artifacts.podman?.environment ?? [:] {
+            switch value {
+            case .literal(let text): values[name] = text
+            case .host(let variable): if let text = executor.environment[variable] { values[name] = text }
+            case .credential: if let text = credentials[name] { values[name] = text }
+            }
+        }
+        return values
+    }
+
+    /// `podman create …`; returns the container id podman prints.
+    package func createContainer(_ step: SessionStep, credentials: CredentialBroker.Outcome) throws(ExecutorFailure)
+        -> String
+    {
+        let result = try runChecked(step.argv, extra: environmentValues(credentials: credentials.values))
+        guard let id = PodmanClient.containerID(fromCreateOutput: result.outputText) else {
+            throw ExecutorFailure(
+                .failed, diagnostics: [.podmanFailed("create", status: result.status, stderr: "no container id")])
+        }
+        return id
+    }
+
+    /// The created container's pid and the resolvers podman wrote into its resolv.conf.
+    package func inspect(_ step: SessionStep) throws(ExecutorFailure) -> (pid: Int32, resolvers: [String]) {
+        guard let found = PodmanClient.pidAndResolvers(fromInspectOutput: try runChecked(step.argv).outputText) else {
+            throw ExecutorFailure(
+                .failed, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
+        }
+        return found
+    }
+
+    /// Loads one table of the fence, re-rendered from the plan's structured network policy with
+    /// the container's own resolvers, into its namespace; the agent never starts behind a
+    /// partial fence (a failure removes the container).
+    package func loadFence(_ step: SessionStep, _ progress: Progress, audit: AuditLog) throws(ExecutorFailure) {
+        guard let argv = step.argv, let pid = progress.pid else { return }
+        var facts = plan.facts
+        facts.containerResolvers = progress.resolvers
+        let ruleset: NetfilterRuleset?
+        do {
+            ruleset = try NetfilterBackend.ruleset(for: plan.policy.network, facts: facts, resolution: .resolved)
+        } catch {
+            throw ExecutorFailure(.invalidInput, diagnostics: error.diagnostics)
+        }
+        guard let ruleset else { return }
+        let text = step.subject == "ipv6" ? ruleset.ipv6 : ruleset.ipv4
+        try NetworkFence(runner: executor.runner, environment: executor.environment).load(
+            text, argv: argv, pid: pid)
+        guard step.subject == "ipv6" else { return }
+        // Both tables are in: the session record keeps what a refresh re-renders from.
+        let loads = plan.steps.filter { $0.action == .loadFence }.compactMap(\.argv)
+        try update { record in
+            record.fenceRules = plan.policy.network.rules
+            record.fenceLoads = loads
+            record.fencePID = pid
+            record.resolvers = progress.resolvers
+        }
+        audit.record(
+            "network.fence.applied",
+            [
+                "name": .string(plan.sessionName), "enforcement": .string("netns"),
+                "rules": .array(plan.policy.network.rules.map { .string($0.description) }),
+                "resolvers": .array(progress.resolvers.map { .string($0) }),
+            ])
+    }
+
+    /// Runs the agent attached (`podman run` or `podman start --attach`), forwarding signals;
+    /// a stop signal stops the container. A direct run whose image is absent (podman's 125) is
+    /// pulled and run again.
+    package func attach(_ step: SessionStep, _ progress: inout Progress, audit: AuditLog) throws(ExecutorFailure) {
+        guard let argv = step.argv else { return }
+        try update { $0.status = .running }
+        audit.record(
+            "session.started",
+            ["name": .string(plan.sessionName), "container_id": .string(progress.containerID ?? plan.containerName)])
+        if plan.policy.network.mode.value == .allowlist, plan.policy.network.enforcement.value == .wrapper {
+            audit.record(
+                "network.fence.applied", ["name": .string(plan.sessionName), "enforcement": .string("wrapper")])
+        }
+        let received = SignalBox()
+        let runner = executor.runner
+        let environment = executor.environment
+        let container = plan.containerName
+        let values = step.action == .runAttached ? environmentValues(credentials: progress.credentials.values) : [:]
+        func once() throws(ProcessError) -> ProcessStatus {
+            var process = spec(argv, extra: values)
+            process.input = .inherit
+            process.output = .inherit
+            process.error = .inherit
+            return try runner.runAttached(process, forwarding: Self.stopSignals.union([.windowChange])) { signal in
+                guard Self.stopSignals.contains(signal), received.set(signal) else { return }
+                // Stopping the container ends the attach; removal follows.
+                _ = try? runner.run(
+                    ProcessSpec("podman", ["stop", "--time", "10", container], environment: environment),
+                    timeout: .seconds(60))
+            }
+        }
+        // A podman that cannot be started fails the step; the run's failure handling marks the
+        // session failed (and audits it once).
+        func attempt() throws(ExecutorFailure) -> ProcessStatus {
+            do {
+                return try once()
+            } catch {
+                progress.refresher?.stop()
+                throw ExecutorFailure(.failed, diagnostics: [.podmanUnavailable(error)])
+            }
+        }
+        var status = try attempt()
+        let image = plan.policy.image.value
+        if step.action == .runAttached, status == .exited(125), received.value == nil,
+            let present = try? executor.podman.imageExists(image), !present
+        {
+            do {
+                try executor.podman.pull(image)
+            } catch {
+                progress.refresher?.stop()
+                throw error
+            }
+            status = try attempt()
+        }
+        progress.refresher?.stop()
+        progress.signal = received.value
+        progress.status = received.value.map { 128 + $0.rawValue } ?? status.shellStatus
+    }
+
+    /// Starts `mino supervise NAME` in the background.
+    package func spawnSupervisor(_ step: SessionStep) throws(ExecutorFailure) -> Int32 {
+        guard let argv = step.argv, plan.facts.minoExecutable != nil else {
+            throw ExecutorFailure(
+                .failed,
+                diagnostics: [.error("mino.no-executable", "cannot find the mino executable to supervise the session")])
+        }
+        do {
+            var process = spec(argv)
+            process.output = .null
+            process.error = .null
+            return try executor.runner.spawnDetached(process)
+        } catch {
+            throw ExecutorFailure(
+                .failed, diagnostics: [.error("session.supervisor", "cannot start the session supervisor")])
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import HostProcess
+@testable import MinoCLI
+@testable import MinoCommands
+@testable import PolicyExecutor
+
+/// Diagnostics that only arise from the environment (unreadable files, unwritable state).
+@Suite struct DiagnosticPathTests {
+    let home: TemporaryDirectory
+
+    init() throws {
+        home = try TemporaryDirectory()
+    }
+
+    @Test func aConfigThatCannotBeReadIsReportedNotTreatedAsEmpty() {
+        // /proc/self/mem exists and is a file but cannot be read with read(2), even by root.
+        let run = MinoRun(
+            ["config", "show", "-c", "/proc/self/mem"], environment: ["HOME": home.path], registry: .standard)
+        #expect(run.status == 1)
+        #expect(run.code == "config.file-unreadable")
+    }
+
+    @Test func aDirectoryIsNotAConfigFile() {
+        let run = MinoRun(["config", "show", "-c", home.path], environment: ["HOME": home.path], registry: .standard)
+        #expect(run.status == 1)
+        #expect(run.code == "config.not-a-file")
+        let check = MinoRun(["policy", "check", home.path], environment: ["HOME": home.path], registry: .standard)
+        #expect(check.status == 65)
+        #expect(check.stderr.contains("error[config.not-a-file]"))
+    }
+
+    @Test func aMissingProjectDirectoryExits66() {
+        let run = MinoRun(["plan", "-p", "no/such/dir"], environment: ["HOME": home.path], registry: .standard)
+        #expect(run.status == 66)
+        #expect(run.code == "policy.project-not-found")
+    }
+
+    @Test func aRelativeWorkdirIsRefused() throws {
+        try home.write(".config/mino/config.toml", "[container]\nworkdir = \"relative\"\n")
+        let project = try home.directory("app")
+        let run = MinoRun(["plan"], environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("error[policy.invalid-workdir]"))
+    }
+
+    @Test func anApprovalThatCannotBeStoredFailsWithoutApplyingAnything() throws {
+        let project = try home.directory("app")
+        try home.write("app/.mino.toml", "[container]\nimage = \"other\"\n")
+        let notADirectory = try home.write("state-is-a-file", "")
+        let run = MinoRun(
+            ["run", "--network", "none", "--", "true"],
+            environment: ["HOME": home.path, "XDG_STATE_HOME": notADirectory],
+            registry: .standard, currentDirectory: project, interactiveInput: ["y"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error[trust.store-unwritable]"))
+        #expect(run.stdout.isEmpty)
+    }
+}
