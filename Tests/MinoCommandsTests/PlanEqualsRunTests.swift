@@ -167,6 +167,28 @@ import Testing
         #expect(outcome.planned[SessionStep.Action.waitContainer] == 1)
     }
 
+    /// The supervisor of a detached session performs the plan's supervisor steps, as the plan
+    /// lists them (kept in the session record by `mino run -d`).
+    @Test func theSupervisorPerformsItsPlannedSteps() throws {
+        let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"]
+        let arguments = ["-d", "--network", "none", "--no-github", "-n", "supervised", "--", "true"]
+        let plan = run(
+            ["plan", "--format", "json", "--resolve"] + arguments, environment, Self.fakePodman(), Self.facts())
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let planned = (document["steps"] as? [[String: Any]] ?? []).filter {
+            $0["performer"] as? String == "supervisor"
+        }
+        .compactMap { $0["argv"] as? [String] }
+        #expect(planned.count == 2, "\(planned)")
+        #expect(run(["run"] + arguments, environment, Self.fakePodman(), Self.facts()).status == 0)
+        let supervisor = RecordingCommandRunner { _ in
+            .success(ProcessResult(status: .exited(0), output: Array("0\n".utf8)))
+        }
+        let supervised = run(["supervise", "supervised"], environment, supervisor, Self.facts())
+        #expect(supervised.status == 0, "\(supervised.stderr)")
+        #expect(supervisor.invocations.map(\.argv) == planned)
+    }
+
     @Test func detachedWithoutAFenceCreatesAndStarts() throws {
         let outcome = try check(["-d", "--network", "none", "--no-github", "--", "true"])
         #expect(outcome.planned[SessionStep.Action.startDetached] == 1)

@@ -21,7 +21,7 @@ enum SuperviseCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let executor = try Executor(context: context)
         let name = parsed.argument(.session)?.value ?? ""
-        guard let record = executor.store.load(name), record.isActive, let id = record.containerID else {
+        guard let record = executor.store.load(name), record.isActive, record.containerID != nil else {
             return .failure
         }
         let owner = Executor.ownIdentity()
@@ -29,26 +29,11 @@ enum SuperviseCommand {
             record.ownerPID = owner.pid
             record.ownerStartTime = owner.startTime
         }
-        let audit = executor.audit(enabled: record.auditLog)
         var facts = HostFactsProbe.probe(context: context)
         facts.isRootless = geteuid() != 0
-        let refresher = FenceRefresh.refresher(record: record, facts: facts, executor: executor, audit: audit)
-        refresher?.start()
-        // `podman wait` prints the exit code when the container ends (it may already be gone).
-        let result = try? executor.runner.run(
-            ProcessSpec("podman", ["wait", id], environment: context.environment), timeout: nil)
-        refresher?.stop()
-        let code = result.flatMap { Int32($0.outputText.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        executor.podman.stopAndRemove(id, seconds: 0)
-        _ = try? executor.store.update(name) { record in
-            guard record.isActive else { return }
-            record.status = .stopped
-            record.exitCode = code
-            if code == nil { record.endReason = "container ended; exit code unknown" }
-        }
-        audit.record(
-            "session.stopped", ["name": .string(name), "exit_code": code.map { .integer(Int64($0)) } ?? .null])
-        if code == 0 { SessionCaches.finalise(record.cachesToFinalise, executor: executor) }
+        var current = record
+        current.ownerPID = owner.pid
+        SupervisorExecution(executor: executor, record: current, facts: facts).run()
         return .success
     }
 }

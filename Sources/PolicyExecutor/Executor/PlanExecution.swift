@@ -251,6 +251,7 @@ package struct PlanExecution {
             user: "\(plan.facts.userID):\(plan.facts.groupID)", now: Date())
         record.auditLog = policy.auditLog.value
         record.cachesToFinalise = progress.cachesToFinalise
+        record.supervisorSteps = plan.steps(performedBy: .supervisor)
         record.cloudProviders = progress.credentials.injected.map(\.provider)
         let owner = Executor.ownIdentity()
         record.ownerPID = owner.pid

@@ -50,6 +50,8 @@ package struct SessionRecord: Equatable, Sendable {
     /// The plan's fence loads (argv with `${container.pid}`), IPv4 then IPv6: a refresh runs
     /// exactly these again.
     package var fenceLoads: [[String]] = []
+    /// The plan's steps for the supervisor of a detached session, which it performs as they are.
+    package var supervisorSteps: [SessionStep] = []
     /// The container process whose network namespace holds the fence.
     package var fencePID: Int32?
     /// The container's resolvers the fence allows DNS to.
@@ -84,6 +86,7 @@ package struct SessionRecord: Equatable, Sendable {
             "shell": .string(shell), "user": .string(user),
             "fence_rules": .array(fenceRules.map(Self.encode)), "fence_pid": optional(fencePID),
             "fence_loads": .array(fenceLoads.map { .array($0.map { .string($0) }) }),
+            "supervisor_steps": .array(supervisorSteps.map(Self.encode)),
             "resolvers": .array(resolvers.map { .string($0) }), "audit_log": .bool(auditLog),
             "caches_to_finalise": .array(cachesToFinalise.map { .string($0) }),
         ])
@@ -118,6 +121,7 @@ package struct SessionRecord: Equatable, Sendable {
         self.user = object["user"] as? String ?? ""
         self.fenceRules = (object["fence_rules"] as? [[String: Any]] ?? []).compactMap(Self.decode)
         self.fenceLoads = object["fence_loads"] as? [[String]] ?? []
+        self.supervisorSteps = (object["supervisor_steps"] as? [[String: Any]] ?? []).compactMap(Self.decodeStep)
         self.fencePID = (object["fence_pid"] as? NSNumber).map { $0.int32Value }
         self.resolvers = object["resolvers"] as? [String] ?? []
         self.auditLog = object["audit_log"] as? Bool ?? true
@@ -169,5 +173,20 @@ extension SessionRecord {
         case "ipv6": return NetworkRule(host: .ipv6(host), port: value, origin: .builtin)
         default: return nil
         }
+    }
+
+    /// A supervisor step as `{"action": …, "subject": …, "argv": […]}`.
+    package static func encode(_ step: SessionStep) -> JSONValue {
+        var object: [String: JSONValue] = ["action": .string(step.action.rawValue), "subject": .string(step.subject)]
+        if let argv = step.argv { object["argv"] = .array(argv.map { .string($0) }) }
+        return .object(object)
+    }
+
+    /// The supervisor step `encode` wrote, or `nil` for anything else.
+    package static func decodeStep(_ object: [String: Any]) -> SessionStep? {
+        guard let action = (object["action"] as? String).flatMap(SessionStep.Action.init(rawValue:)),
+            let subject = object["subject"] as? String
+        else { return nil }
+        return SessionStep(action, subject: subject, performer: .supervisor, argv: object["argv"] as? [String])
     }
 }

@@ -1,0 +1,81 @@
+import Diagnostics
+import Foundation
+import HostProcess
+import PolicyModel
+import SessionPlanning
+
+/// What the supervisor of a detached session does: the plan's supervisor steps, kept in the
+/// session record by `mino run -d`, performed as they are — keep the fence fresh, wait for the
+/// container, remove it, finalise the caches after a clean exit, record how it ended.
+package struct SupervisorExecution {
+    let executor: Executor
+    let record: SessionRecord
+    let facts: HostFacts
+
+    /// Creates the execution of `record`'s supervisor steps on a host with `facts`.
+    package init(executor: Executor, record: SessionRecord, facts: HostFacts) {
+        self.executor = executor
+        self.record = record
+        self.facts = facts
+    }
+
+    /// The steps: the record's, or for a record written before steps were kept, the same
+    /// sequence by container id.
+    var steps: [SessionStep] {
+        guard record.supervisorSteps.isEmpty else { return record.supervisorSteps }
+        let id = record.containerID ?? record.containerName
+        return [
+            SessionStep(.refreshFence, subject: id, performer: .supervisor),
+            SessionStep(.waitContainer, subject: id, performer: .supervisor, argv: ["podman", "wait", id]),
+            SessionStep(
+                .removeContainer, subject: id, performer: .supervisor,
+                argv: ["podman", "rm", "--force", "--time", "0", id]),
+            SessionStep(.finaliseCaches, subject: "", performer: .supervisor),
+            SessionStep(.recordEnd, subject: record.name, performer: .supervisor),
+        ]
+    }
+
+    /// Performs the steps; returns the container's exit code, if `podman wait` told it.
+    @discardableResult
+    package func run() -> Int32? {
+        let audit = executor.audit(enabled: record.auditLog)
+        var refresher: DNSRefresher?
+        var code: Int32?
+        for step in steps {
+            switch step.action {
+            case .refreshFence:
+                refresher = FenceRefresh.refresher(record: record, facts: facts, executor: executor, audit: audit)
+                refresher?.start()
+            case .waitContainer:
+                // `podman wait` prints the exit code when the container ends (it may be gone).
+                guard let argv = step.argv, !argv.isEmpty else { continue }
+                let result = try? executor.runner.run(
+                    ProcessSpec(argv[0], Array(argv.dropFirst()), environment: executor.environment), timeout: nil)
+                refresher?.stop()
+                code = result.flatMap { Int32($0.outputText.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            case .removeContainer:
+                guard let argv = step.argv, !argv.isEmpty else { continue }
+                _ = try? executor.runner.run(
+                    ProcessSpec(argv[0], Array(argv.dropFirst()), environment: executor.environment),
+                    timeout: .seconds(60))
+            case .finaliseCaches:
+                if code == 0 { SessionCaches.finalise(record.cachesToFinalise, executor: executor) }
+            case .recordEnd:
+                let exitCode = code
+                _ = try? executor.store.update(record.name) { record in
+                    guard record.isActive else { return }
+                    record.status = .stopped
+                    record.exitCode = exitCode
+                    if exitCode == nil { record.endReason = "container ended; exit code unknown" }
+                }
+                audit.record(
+                    "session.stopped",
+                    ["name": .string(record.name), "exit_code": exitCode.map { .integer(Int64($0)) } ?? .null])
+            default:
+                continue
+            }
+        }
+        refresher?.stop()
+        return code
+    }
+}
