@@ -42,7 +42,7 @@ let package = Package(
             ],
             exclude: ["README.md"]),
         // The hand-written argument parser, help and completions.
-        .target(name: "MinoCLI", dependencies: ["Diagnostics", "PolicyModel"], exclude: ["README.md"]),
+        .target(name: "MinoCLI", dependencies: ["Diagnostics"], exclude: ["README.md"]),
         // One type per command, option groups, prompts; the only place exit codes are chosen.
         .target(
             name: "MinoCommands",

@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// Hides the values of sensitive options (`-e TOKEN=…`) in the copy of the command line that
 /// diagnostics echo and that provenance origins point into.

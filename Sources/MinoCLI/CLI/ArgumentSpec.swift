@@ -1,6 +1,6 @@
 import Diagnostics
+
 /// One positional argument of a command, declared as data.
-import PolicyModel
 
 public struct ArgumentSpec: Sendable {
     /// The identity of the argument in results; also its name in help (`<session>`).

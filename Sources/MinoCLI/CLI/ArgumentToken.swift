@@ -1,9 +1,9 @@
 import Diagnostics
+
 /// One command-line word, classified without knowing the command tree.
 ///
 /// Classification is purely lexical: whether `--x` is known, or whether a value belongs to
 /// an option, is the parser's business. Everything after the first `--` is a plain value.
-import PolicyModel
 
 package struct ArgumentToken: Sendable {
     package enum Kind: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// The end of a parse: default subcommands, `mino help …`, positional arguments,
 /// environment bindings, then conflicts and "at least one of" rules.

@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// Reading options: long and short forms, their values, and checks on each value as it is
 /// read, so errors come in command-line order.

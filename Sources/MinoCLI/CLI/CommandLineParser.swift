@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// What a command line asks for.
 public enum ParseOutcome: Sendable {

@@ -1,7 +1,7 @@
 import Diagnostics
+
 /// A self-check of a command tree, run by a unit test so a mistake in a declaration fails the
 /// build's tests instead of confusing a user.
-import PolicyModel
 
 extension CommandSpec {
     /// Every problem found in this tree, as one line each naming the command; empty when the

@@ -1,9 +1,9 @@
 import Diagnostics
+
 /// One command of the tree (`mino`, `mino cache clear`), declared as data.
 ///
 /// The parser, help, usage lines, did-you-mean suggestions and the spec self-check all read
 /// the same tree, so a flag declared once appears consistently everywhere.
-import PolicyModel
 
 public struct CommandSpec: Sendable {
     /// The word that selects the command (`clear`).

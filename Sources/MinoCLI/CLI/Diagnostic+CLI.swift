@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// The command-line message catalogue: every usage error is worded here, once.
 ///

@@ -1,10 +1,10 @@
 import Diagnostics
+
 /// Renders help and usage lines from the command tree.
 ///
 /// Sections, in order: `OVERVIEW`, the discussion, `USAGE`, `ARGUMENTS`, one titled section
 /// per option group (global ones last), `OPTIONS` (untitled options plus help and version),
 /// `SUBCOMMANDS`, and the footer pointing at `mino help <subcommand>`.
-import PolicyModel
 
 public struct HelpRenderer: Sendable {
     /// The narrowest width help is wrapped to, whatever the terminal says.

@@ -1,10 +1,10 @@
 import Diagnostics
+
 /// Names one option of a command in typed accessors such as `parsed.flag(.detach)`.
 ///
 /// The raw value is the option's canonical long name without dashes. It is the only string key
 /// of the command line, and it never leaves the parser: commands declare `static let` keys and
 /// read results through them.
-import PolicyModel
 
 public struct OptionKey: Hashable, Sendable, CustomStringConvertible {
     /// The canonical long name, e.g. `network-allow`.

@@ -1,9 +1,9 @@
 import Diagnostics
+
 /// One command-line option, declared as data.
 ///
 /// The long name is the key's raw value (`--name`); an optional one-character short name
 /// (`-n`) may be added. An option is identified in results by its `key`, never by a string.
-import PolicyModel
 
 public struct OptionSpec: Sendable {
     /// What an option accepts and how repeated uses combine.

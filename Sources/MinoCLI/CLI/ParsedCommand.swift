@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// One value from the command line, the environment or a parser default, with where it came
 /// from so that later phases can give it an `Origin` in the policy.

@@ -1,6 +1,6 @@
 import Diagnostics
+
 /// Greedy word wrapping for help text.
-import PolicyModel
 
 package enum TextWrapping {
     /// Wraps `text` into lines of at most `width` characters. The first line starts with

@@ -1,7 +1,4 @@
 import Diagnostics
-import PolicyCompiler
-import PolicyModel
-import TOML
 
 /// The command tree flattened for completion scripts: one node per command path, with its
 /// subcommands, options and argument values. The three shell renderers turn the same model
@@ -80,7 +77,12 @@ package struct CompletionModel {
     /// `(parent path, word, child path)` for every subcommand name and alias.
     package let edges: [(parent: String, word: String, child: String)]
 
-    package init(root: CommandSpec) {
+    /// The built-in layer names the scripts offer (besides the project's own).
+    package let builtinLayers: [String]
+
+    /// The model of `root`'s tree; `builtinLayers` are offered wherever a layer is asked for.
+    package init(root: CommandSpec, builtinLayers: [String]) {
+        self.builtinLayers = builtinLayers
         var nodes = [Node]()
         var edges = [(String, String, String)]()
         let globals = root.globalOptionGroups.flatMap(\.options).filter { !$0.isHidden }
@@ -145,5 +147,4 @@ package struct CompletionModel {
     }
 
     /// The built-in layer names and aliases offered for `--layers`.
-    package static var builtinLayers: [String] { ImageResolution.layerAliases.keys.sorted() }
 }

@@ -1,5 +1,4 @@
 import Diagnostics
-import PolicyModel
 
 /// The fish completion script, from the same `CompletionModel` as bash and zsh: a function
 /// finds the command path from the words typed so far, and one `complete` line per
@@ -68,7 +67,7 @@ package enum FishCompletionScript {
             end
 
             function __mino_layers
-                printf '%s\\n' \(CompletionModel.builtinLayers.map(q).joined(separator: " "))
+                printf '%s\\n' \(model.builtinLayers.map(q).joined(separator: " "))
                 for dir in .mino/layers/*/
                     basename $dir
                 end

@@ -1,6 +1,5 @@
 import Diagnostics
 import Foundation
-import PolicyModel
 
 /// The bash and zsh completion scripts. Both share the same shell functions, generated from
 /// the `CompletionModel`: `_mino_locate` walks the words typed so far (skipping option values,
@@ -114,7 +113,7 @@ package enum POSIXCompletionScript {
             _mino_sessions() { command mino list -a -f plain 2>/dev/null; }
 
             _mino_layers() {
-                \(printLines(CompletionModel.builtinLayers))
+                \(printLines(model.builtinLayers))
                 for _mino_dir in .mino/layers/*/; do
                     [ -d "$_mino_dir" ] && basename "$_mino_dir"
                 done

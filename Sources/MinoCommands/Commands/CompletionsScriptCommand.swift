@@ -12,7 +12,9 @@ import TOML
 
 enum CompletionsScriptCommand {
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
-        let model = CompletionModel(root: MinoCommand.spec.markingImplemented(CommandRegistry.standard.paths))
+        let model = CompletionModel(
+            root: MinoCommand.spec.markingImplemented(CommandRegistry.standard.paths),
+            builtinLayers: ImageResolution.layerAliases.keys.sorted())
         switch parsed.argument(.shell)?.value {
         case "bash": context.standardOutput.write(POSIXCompletionScript.bash(model))
         case "zsh": context.standardOutput.write(POSIXCompletionScript.zsh(model))
