@@ -83,35 +83,26 @@ public enum JSONValue: Hashable, Sendable {
     /// Appends `value` as a quoted JSON string, escaping quotes, backslashes and control
     /// characters; everything else is written as UTF-8.
     public static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        var pending = Substring.UnicodeScalarView()
-        for scalar in value.unicodeScalars {
-            let escaped: String?
-            switch scalar {
-            case "\"": escaped = "\\\""
-            case "\\": escaped = "\\\\"
-            case "\n": escaped = "\\n"
-            case "\r": escaped = "\\r"
-            case "\t": escaped = "\\t"
-            case "\u{08}": escaped = "\\b"
-            case "\u{0C}": escaped = "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escaped = nil
-                }
-            }
-            if let escaped {
-                output += String(pending)
-                pending = Substring.UnicodeScalarView()
-                output += escaped
-            } else {
-                pending.append(scalar)
+        // Byte by byte over UTF-8: only ASCII needs escaping, and every other byte is copied.
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(value.utf8.count + 2)
+        bytes.append(0x22)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+            case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
+            case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
+            case 0..<0x20, 0x7F:
+                bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            default: bytes.append(byte)
             }
         }
-        output += String(pending)
-        output += "\""
+        bytes.append(0x22)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 }

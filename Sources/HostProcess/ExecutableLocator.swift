@@ -27,7 +27,7 @@ import Diagnostics
             if executable.hasPrefix("/") {
                 return isRegularFile(executable) ? executable : nil
             }
-            if executable.contains("/") {
+            if executable.utf8.contains(UInt8(ascii: "/")) {
                 guard let current = currentDirectory() else { return nil }
                 let path = current.hasSuffix("/") ? current + executable : current + "/" + executable
                 return isRegularFile(path) ? path : nil
@@ -43,13 +43,15 @@ import Diagnostics
 
         /// The directories to search, in order, without duplicates.
         package static func searchDirectories(_ searchPath: String) -> [String] {
-            var seen = Set<String>()
+            // Over UTF-8 bytes, deduplicated with an array: a few entries, and no grapheme or
+            // hashing work on the path of every command mino runs.
             var directories: [String] = []
-            let fromPath = searchPath.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
-            for directory in fromPath + systemDirectories where directory.hasPrefix("/") {
-                if seen.insert(directory).inserted {
-                    directories.append(directory)
-                }
+            let fromPath = searchPath.utf8.split(separator: UInt8(ascii: ":")).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            for directory in fromPath + systemDirectories
+            where directory.utf8.first == UInt8(ascii: "/") && !directories.contains(directory) {
+                directories.append(directory)
             }
             return directories
         }

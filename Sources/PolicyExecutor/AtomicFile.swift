@@ -10,9 +10,15 @@ import SessionPlanning
 /// goes to a temporary file in the same directory, is flushed, then renamed over the target.
 /// A failed write removes its temporary file and leaves the target untouched.
 package enum AtomicFile {
-    package static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws(StateError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+    /// Writes `data` to `path`. `durable`: flush to disk before the rename (config, trust and
+    /// cache state); without it a crash of the machine may lose the write, but a killed process
+    /// still never leaves a torn file (session records: short-lived, rewritten every session).
+    package static func write(_ data: Data, to path: String, mode: mode_t = 0o600, durable: Bool = true)
+        throws(StateError)
+    {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
         var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -38,7 +44,7 @@ package enum AtomicFile {
             }
         }
         if failure == nil, fchmod(descriptor, mode) != 0 { failure = String(cString: strerror(errno)) }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, durable, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         close(descriptor)
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {

@@ -112,6 +112,8 @@ extension String {
     /// when longer).
     package func padding(_ width: Int) -> String {
         let length = unicodeScalars.count
-        return length >= width ? self : self + String(repeating: " ", count: width - length)
+        // One allocation for the spaces (`String(repeating:count:)` appends them one by one).
+        return length >= width
+            ? self : self + String(decoding: [UInt8](repeating: 0x20, count: width - length), as: UTF8.self)
     }
 }

@@ -88,7 +88,12 @@ extension PlanExecution {
     /// pulled and run again.
     package func attach(_ step: SessionStep, _ progress: inout Progress, audit: AuditLog) throws(ExecutorFailure) {
         guard let argv = step.argv else { return }
-        try update { $0.status = .running }
+        // One write: running, and for a one-step `podman run` the container's name as its id.
+        let direct = step.action == .runAttached ? plan.containerName : nil
+        try update { record in
+            record.status = .running
+            if let direct { record.containerID = direct }
+        }
         audit.record(
             "session.started",
             ["name": .string(plan.sessionName), "container_id": .string(progress.containerID ?? plan.containerName)])

@@ -120,7 +120,6 @@ package struct PlanExecution {
             try createRecord(progress, audit: audit)
             progress.recordCreated = true
         case .runAttached:
-            try update { $0.containerID = plan.containerName }
             progress.containerID = plan.containerName
             try attach(step, &progress, audit: audit)
         case .createContainer:

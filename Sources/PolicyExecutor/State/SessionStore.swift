@@ -38,7 +38,8 @@ package struct SessionStore {
         try ensure()
         // A name of its own per call: two creates in one process never share a staging file.
         let temporary = directory + "/.\(record.name).\(getpid()).\(UUID().uuidString).new"
-        try AtomicFile.write(Data((record.json.rendered(pretty: true) + "\n").utf8), to: temporary, mode: 0o600)
+        try AtomicFile.write(
+            Data((record.json.rendered(pretty: true) + "\n").utf8), to: temporary, mode: 0o600, durable: false)
         defer { unlink(temporary) }
         if link(temporary, path(record.name)) == 0 { return true }
         if errno == EEXIST { return false }
@@ -68,7 +69,8 @@ package struct SessionStore {
                 change(&record)
                 record.updatedAt = Date()
                 try AtomicFile.write(
-                    Data((record.json.rendered(pretty: true) + "\n").utf8), to: path(name), mode: 0o600)
+                    Data((record.json.rendered(pretty: true) + "\n").utf8), to: path(name), mode: 0o600,
+                    durable: false)
                 return record
             }
         } catch let error as StateError {
@@ -94,7 +96,8 @@ package struct SessionStore {
 
     /// A fresh `session-<8 hex>` name.
     package static func generatedName() -> String {
-        "session-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8)
+        // The first 8 characters of a UUID hold no dash.
+        "session-" + UUID().uuidString.prefix(8).lowercased()
     }
 }
 
