@@ -6,17 +6,17 @@ import PolicyCompiler
 import PolicyExecutor
 import PolicyModel
 import SessionPlanning
-/// Runs one command: reads its parsed values, does the work, returns the exit status or throws
-/// a `CommandFailure`.
 import TOML
 
+/// Runs one command: reads its parsed values, does the work, returns the exit status or throws
+/// a `CommandFailure`.
 public typealias CommandHandler = @Sendable (ParsedCommand, CommandContext) throws -> ExitCode
 
 /// The handlers of a build, keyed by command path (`["config", "show"]`).
 ///
 /// A command without a handler is still parsed and documented, and running it reports
-/// `cli.not-implemented` with exit status 69. The handlers of this build are listed in one
-/// place: `CommandRegistry.standard`.
+/// `cli.not-implemented` with exit status 69. The handlers of this build are derived from the
+/// command tree: `CommandRegistry.standard`.
 public struct CommandRegistry: Sendable {
     private var handlers: [[String]: CommandHandler] = [:]
 

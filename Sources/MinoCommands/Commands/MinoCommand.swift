@@ -6,10 +6,35 @@ import PolicyCompiler
 import PolicyExecutor
 import PolicyModel
 import SessionPlanning
-/// The root of the command tree: `mino` and its global options.
 import TOML
 
-enum MinoCommand {
+/// The root of the command tree: `mino` and its global options.
+///
+/// `subcommands` is the one list of the commands; the groups (`ConfigCommand`,
+/// `PolicyCommand`, `CacheCommand`) list theirs. The spec tree and `CommandRegistry.standard`
+/// are both derived from it.
+enum MinoCommand: CommandGroup {
+    /// Every command and group under `mino`, in the order help lists them.
+    static var subcommands: [any CommandNode.Type] {
+        [
+            RunCommand.self,
+            PlanCommand.self,
+            ExecCommand.self,
+            ListCommand.self,
+            StopCommand.self,
+            LogsCommand.self,
+            InitCommand.self,
+            StatusCommand.self,
+            SetupCommand.self,
+            ConfigCommand.self,
+            PolicyCommand.self,
+            CacheCommand.self,
+            CompletionsCommand<MinoCommand>.self,
+            HelpCommand.self,
+            SuperviseCommand.self,
+        ]
+    }
+
     static let spec = CommandSpec(
         name: "mino",
         abstract: "Run AI coding agents in a hardened podman sandbox",
@@ -29,21 +54,12 @@ enum MinoCommand {
             """,
         globalOptionGroups: [GlobalOptions.group],
         constraints: GlobalOptions.constraints,
-        subcommands: [
-            RunCommand.spec,
-            PlanCommand.spec,
-            ExecCommand.spec,
-            ListCommand.spec,
-            StopCommand.spec,
-            LogsCommand.spec,
-            InitCommand.spec,
-            StatusCommand.spec,
-            SetupCommand.spec,
-            ConfigCommand.spec,
-            PolicyCommand.spec,
-            CacheCommand.spec,
-            CompletionsCommand.spec,
-            HelpCommand.spec,
-            SuperviseCommand.spec,
-        ])
+        subcommands: subcommands.map { $0.spec })
+}
+
+extension MinoCommand: CommandTreeSource {
+    /// The tree with the commands of `CommandRegistry.standard` marked implemented.
+    static var implementedTree: CommandSpec {
+        spec.markingImplemented(CommandRegistry.standard.paths)
+    }
 }

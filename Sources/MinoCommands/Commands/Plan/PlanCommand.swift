@@ -13,7 +13,31 @@ import TOML
 /// enforcement levels, every artifact and the ordered steps (`--format json` for one stable,
 /// diffable document; `--resolve` to show concrete addresses; `--explain KEY` for one setting's
 /// history). It never prompts and never writes.
-enum PlanRunCommand {
+enum PlanCommand: RunnableCommand {
+    static let output = OptionGroup(
+        title: "PLAN OPTIONS",
+        options: [
+            OptionSpec(
+                .format, kind: .option(valueName: "format"), help: "Output format", defaultValue: "text",
+                allowedValues: ["text", "json"]),
+            OptionSpec(.resolve, help: "Resolve allowed host names to addresses, as 'mino run' would"),
+            OptionSpec(
+                .explain, kind: .option(valueName: "key"),
+                help: "Show only where one setting comes from, e.g. container.network"),
+        ])
+
+    static let spec = CommandSpec(
+        name: "plan",
+        abstract: "Show the policy and artifacts 'mino run' would use",
+        discussion: """
+            Takes the same options as 'mino run' and compiles exactly what it would run: the podman \
+            command line, the firewall rules and where each setting comes from. Nothing is started. \
+            Secret values are never shown.
+            """,
+        optionGroups: [output] + RunOptions.groups,
+        passthrough: PassthroughSpec(valueName: "command", help: "The command 'mino run' would run, after '--'"),
+        constraints: RunOptions.constraints)
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let loading = SessionPlanLoading(parsed: parsed, context: context, purpose: .plan)
         if let key = parsed.value(.explain) {

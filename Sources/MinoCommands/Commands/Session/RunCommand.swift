@@ -13,7 +13,19 @@ import TOML
 /// container, applies the network fence, then either stays attached (forwarding signals,
 /// restoring the terminal) and exits with the agent's exit code, or (`-d`) starts it in the
 /// background under a supervisor process that records how it ends.
-enum RunSessionCommand {
+enum RunCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "run",
+        abstract: "Start a sandboxed session",
+        discussion: """
+            Compiles the policy, starts a container with the project mounted and everything else denied \
+            unless the policy allows it, and runs the command in it. Give the command after '--', for \
+            example: mino run -- claude --resume
+            """,
+        optionGroups: RunOptions.groups,
+        passthrough: PassthroughSpec(valueName: "command", help: "The command to run, after '--' (default: the shell)"),
+        constraints: RunOptions.constraints)
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         // An attached run lives as long as the session: its argv must not show `-e NAME=value`.
         OwnArguments.hideSensitiveValues(shown: parsed.argumentList, context: context)

@@ -16,7 +16,20 @@ import TOML
 ///
 /// A project file the user had accepted (approved, new, or narrowing only) stays accepted after
 /// their own edit; a file holding unapproved widening settings stays unapproved.
-enum ConfigSetCommand {
+enum ConfigSetCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "set",
+        abstract: "Set a key in the global or the project config",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [OptionSpec(.local, help: "Write to .mino.toml in the current directory instead")])
+        ],
+        arguments: [
+            ArgumentSpec(.key, help: "Dotted key, e.g. container.image"),
+            ArgumentSpec(.value, help: "The new value; lists are comma-separated"),
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         guard let keyArgument = parsed.argument(.key), let valueArgument = parsed.argument(.value) else {
             return .usageError

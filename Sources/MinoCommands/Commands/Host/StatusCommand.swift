@@ -13,7 +13,21 @@ import TOML
 /// host pieces `mino setup` checks, what this host enforces (level per mechanism), the config
 /// files in effect and the active sessions. Exits 1 when podman is unusable or a required piece
 /// is missing, so scripts can gate on it.
-enum StatusReportCommand {
+enum StatusCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "status",
+        aliases: ["doctor"],
+        abstract: "Check that this host can run sandboxes",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(
+                        .format, kind: .option(valueName: "format"), help: "Output format", defaultValue: "text",
+                        allowedValues: ["text", "json"])
+                ])
+        ])
+
     private static func gather(_ context: CommandContext) -> Result<
         (PodmanClient.Info, HostFacts, [SessionRecord]), CommandFailure
     > {
@@ -85,7 +99,7 @@ enum StatusReportCommand {
         } else {
             out += "podman: not usable (\(podmanProblem ?? "unknown problem")); run `mino setup`\n"
         }
-        out += "\nHost (\(inspection.distribution)):\n" + SetupHostCommand.report(inspection)
+        out += "\nHost (\(inspection.distribution)):\n" + SetupCommand.report(inspection)
         if !reports.isEmpty { out += "\nWhat this host enforces:\n" + HostEnforcement.render(reports) }
         out += "\nConfig files:\n"
         out += "  global   \(locations.display(global))\(ConfigFileReader.isPresent(global) ? "" : " (not present)")\n"

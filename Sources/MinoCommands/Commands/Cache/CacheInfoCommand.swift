@@ -11,7 +11,20 @@ import TOML
 
 /// `mino cache info [-p DIR]`: the lockfiles a project has, the cache volume each maps to and
 /// that volume's state, then the project's and the total cache usage.
-enum CacheInfoCommand {
+enum CacheInfoCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "info",
+        abstract: "Show the caches a project uses",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(
+                        .project, short: "p", kind: .option(valueName: "dir"), help: "Project directory",
+                        defaultDescription: "the current directory")
+                ])
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let given = parsed.string(.project).map { ConfigLocations.absolute($0, from: context.currentDirectory) }
         let directory = ConfigLocations.canonical(given ?? context.currentDirectory)

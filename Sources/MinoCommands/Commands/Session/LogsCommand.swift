@@ -11,7 +11,23 @@ import TOML
 
 /// `mino logs [-f] [-l N] SESSION`: the output of a session's container while it exists
 /// (containers are removed when sessions end).
-enum LogsSessionCommand {
+enum LogsCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "logs",
+        abstract: "Show a session's logs",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(.follow, short: "f", help: "Keep printing new output"),
+                    OptionSpec(
+                        .lines, short: "l", kind: .option(valueName: "n"),
+                        help: "Number of lines from the end to show, 0 for all", defaultValue: "100",
+                        format: .unsignedInteger),
+                ])
+        ],
+        arguments: [ArgumentSpec(.session, help: "Name of the session")])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let executor = try Executor(context: context)
         executor.reconcile()

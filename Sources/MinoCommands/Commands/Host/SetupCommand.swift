@@ -16,7 +16,23 @@ import TOML
 /// Idempotent: a second run installs nothing. `--check` changes nothing and exits 1 when a
 /// required piece is missing. Package installs need root; mino uses `sudo` when it is not root,
 /// and asks before installing unless `-y` is given (a non-interactive run without `-y` refuses).
-enum SetupHostCommand {
+enum SetupCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "setup",
+        abstract: "Install and check what mino needs on this host",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(.yes, short: "y", help: "Answer yes to every prompt"),
+                    OptionSpec(.check, help: "Only check; change nothing"),
+                    OptionSpec(.upgrade, help: "Also upgrade components that are already installed"),
+                    OptionSpec(.native, help: "Set up the native sandbox instead of containers"),
+                    OptionSpec(.uninstall, help: "Remove the native sandbox components"),
+                ])
+        ],
+        constraints: [.conflicts(.uninstall, with: [.native])])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         if parsed.flag(.native) || parsed.flag(.uninstall) {
             throw CommandFailure(

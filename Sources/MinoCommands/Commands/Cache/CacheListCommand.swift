@@ -11,7 +11,20 @@ import TOML
 
 /// `mino cache list [-f table|json|plain]`: cache volumes with ecosystem, state, size and last
 /// use, then home volumes with their project.
-enum CacheListCommand {
+enum CacheListCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "list",
+        abstract: "List cache volumes",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(
+                        .format, short: "f", kind: .option(valueName: "format"), help: "Output format",
+                        defaultValue: "table", allowedValues: ["table", "json", "plain"])
+                ])
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let catalog = try CacheCatalog.load(CacheTools(parsed: parsed, context: context))
         switch parsed.string(.format) ?? "table" {

@@ -11,7 +11,21 @@ import TOML
 
 /// `mino list [-a] [-f table|json|plain]`: running sessions (all with `-a`), after cleaning up
 /// sessions whose supervisor died, so the list never shows ghosts.
-enum ListSessionsCommand {
+enum ListCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "list",
+        abstract: "List sessions",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(.all, short: "a", help: "Include stopped and failed sessions"),
+                    OptionSpec(
+                        .format, short: "f", kind: .option(valueName: "format"), help: "Output format",
+                        defaultValue: "table", allowedValues: ["table", "json", "plain"]),
+                ])
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let executor = try Executor(context: context)
         executor.reconcile()

@@ -13,7 +13,7 @@ import TOML
 /// It owns the session (its pid is the record's `owner_pid`), keeps the network fence fresh,
 /// waits for the container to end, removes it and records the exit code — so a detached
 /// session finalises on its own and a later `mino list` shows how it ended.
-enum SuperviseCommand {
+enum SuperviseCommand: RunnableCommand {
     static let spec = CommandSpec(
         name: "supervise", abstract: "Supervise a detached session (started by mino run -d)",
         arguments: [ArgumentSpec(.session, help: "Name of the session")], isHidden: true)

@@ -15,7 +15,21 @@ import TOML
 ///
 /// N defaults to `cache.gc_days`, where 0 turns age-based removal off; an explicit `--days 0`
 /// means every unused cache.
-enum CacheGCCommand {
+enum CacheGCCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "gc",
+        abstract: "Remove caches not used for a number of days",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(
+                        .days, kind: .option(valueName: "n"), help: "Remove caches unused for this many days",
+                        defaultDescription: "cache.gc_days from the config", format: .unsignedInteger),
+                    OptionSpec(.dryRun, help: "Show what would be removed; remove nothing"),
+                ])
+        ])
+
     struct Plan: Equatable {
         /// Cache volumes to remove, with the reason.
         var caches: [(name: String, reason: String, bytes: Int64)]

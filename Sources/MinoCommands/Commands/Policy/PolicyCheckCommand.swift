@@ -12,7 +12,20 @@ import TOML
 /// diagnostic with file:line:col. Exit 0 when all files are valid, 65 when any is invalid, 66
 /// when a file is missing. Without arguments it checks the global config and the project's
 /// `.mino.toml`, whichever exist. A file named `layer.toml` is checked as a layer manifest.
-enum PolicyCheckCommand {
+enum PolicyCheckCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        abstract: "Check policy files for errors",
+        discussion: """
+            Reports every error and warning with its file, line and column. Exits 65 when a file is invalid \
+            and 66 when one is missing.
+            """,
+        arguments: [
+            ArgumentSpec(
+                .files, help: "Files to check (default: the global config and the project's .mino.toml)",
+                isOptional: true, isRepeating: true)
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let locations = ConfigLocations(parsed: parsed, context: context)
         let presentation = DiagnosticPresentation(parsed: parsed, context: context)

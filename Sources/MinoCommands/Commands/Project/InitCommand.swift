@@ -9,24 +9,22 @@ import PolicyModel
 import SessionPlanning
 import TOML
 
-/// `mino config init [-f]`: writes the commented default global config to the file mino reads
-/// (`-c/--config`, `MINO_CONFIG`, or the platform default).
-enum ConfigInitCommand {
-    static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
-        let locations = ConfigLocations(parsed: parsed, context: context)
-        let path = locations.globalConfigPath
-        let display = locations.display(path)
-        if ConfigFileReader.isPresent(path), !parsed.flag(.force) {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.configExists(display)])
-        }
-        try ConfigFileWriter.write(ConfigTemplate.global(), to: path, displayPath: display, newFileMode: 0o600)
-        context.standardOutput.write("Wrote \(display)\n")
-        return .success
-    }
-}
-
 /// `mino init [-f] [-p DIR]`: writes a commented `.mino.toml` that changes nothing until edited.
-enum ProjectInitCommand {
+enum InitCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "init",
+        abstract: "Create a commented .mino.toml for a project",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [
+                    OptionSpec(.force, short: "f", help: "Overwrite an existing .mino.toml"),
+                    OptionSpec(
+                        .path, short: "p", kind: .option(valueName: "dir"), help: "Directory to write it to",
+                        defaultDescription: "the current directory"),
+                ])
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let locations = ConfigLocations(parsed: parsed, context: context)
         let directory =

@@ -13,7 +13,16 @@ import TOML
 /// running session, as the agent's user. In wrapper mode the command goes through the
 /// capability re-drop, because `podman exec` hands the container's capabilities back.
 /// Exits with the command's exit code.
-enum ExecSessionCommand {
+enum ExecCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "exec",
+        abstract: "Run a command in a running session",
+        arguments: [
+            ArgumentSpec(.session, help: "Session name (default: the newest running session)", isOptional: true)
+        ],
+        passthrough: PassthroughSpec(
+            valueName: "command", help: "The command to run, after '--' (default: the session's shell)"))
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let executor = try Executor(context: context)
         executor.reconcile()

@@ -11,7 +11,17 @@ import TOML
 
 /// `mino stop [-f] SESSION`: stops (SIGTERM, then SIGKILL after 10 s; `-f` kills at once) and
 /// removes the session's container, and records that it was stopped.
-enum StopSessionCommand {
+enum StopCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "stop",
+        abstract: "Stop a session",
+        optionGroups: [
+            OptionGroup(
+                title: nil,
+                options: [OptionSpec(.force, short: "f", help: "Kill the container instead of stopping it gracefully")])
+        ],
+        arguments: [ArgumentSpec(.session, help: "Name of the session to stop")])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let executor = try Executor(context: context)
         executor.reconcile()

@@ -15,7 +15,26 @@ import TOML
 /// Only mino's own objects are touched: volumes carrying mino's labels and images tagged
 /// `mino-composed-*`. Nothing is forced, so a volume or image a container still uses (any
 /// container, mino's or not) is kept and named; no container is ever removed.
-enum CacheClearCommand {
+enum CacheClearCommand: RunnableCommand {
+    static let spec = CommandSpec(
+        name: "clear",
+        abstract: "Remove caches, home volumes or composed images",
+        optionGroups: [
+            OptionGroup(
+                title: "WHAT TO REMOVE",
+                options: [
+                    OptionSpec(.volumes, help: "Dependency cache volumes"),
+                    OptionSpec(.images, help: "Composed layer images"),
+                    OptionSpec(.home, help: "Persistent home volumes"),
+                    OptionSpec(.all, help: "All of the above"),
+                ]),
+            OptionGroup(title: nil, options: [OptionSpec(.yes, short: "y", help: "Do not ask for confirmation")]),
+        ],
+        constraints: [
+            .atLeastOne(of: [.volumes, .images, .home, .all]),
+            .conflicts(.all, with: [.volumes, .images, .home]),
+        ])
+
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let all = parsed.flag(.all)
         let tools = try CacheTools(parsed: parsed, context: context)

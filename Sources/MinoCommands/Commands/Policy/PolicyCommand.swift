@@ -1,0 +1,21 @@
+import Backends
+import Diagnostics
+import HostProcess
+import MinoCLI
+import PolicyCompiler
+import PolicyExecutor
+import PolicyModel
+import SessionPlanning
+import TOML
+
+/// `mino policy`: check and explain policies without running anything.
+enum PolicyCommand: CommandGroup {
+    static var subcommands: [any CommandNode.Type] {
+        [PolicyCheckCommand.self, PolicyExplainCommand.self]
+    }
+
+    static let spec = CommandSpec(
+        name: "policy",
+        abstract: "Check and explain sandbox policies",
+        subcommands: subcommands.map { $0.spec })
+}
