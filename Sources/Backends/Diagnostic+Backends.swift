@@ -5,27 +5,6 @@ import PolicyModel
 /// backticks with control characters escaped, so a hostile name never breaks the one-line rule,
 /// and never show an environment value.
 extension Diagnostic {
-    /// `text` as shown inside a message: control characters escaped, long input shortened.
-    static func shown(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars.prefix(80) {
-            switch scalar {
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\0": output += "\\0"
-            case "`": output += "\\`"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    output += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return text.unicodeScalars.count > 80 ? output + "…" : output
-    }
-
     static func backendUnresolvedHost(_ host: String, at origin: Origin?) -> Diagnostic {
         .error(
             "backend.unresolved-host", "allowed host `\(shown(host))` resolved to no address", at: origin,

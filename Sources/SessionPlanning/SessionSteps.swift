@@ -25,8 +25,8 @@ enum SessionSteps {
             let context = SessionStep.Placeholder.buildContext
             steps.append(
                 SessionStep(
-                    .buildImage, subject: tag, check: ["podman", "image", "exists", tag],
-                    argv: ["podman", "build", "--tag", tag, "--file", context + "/Containerfile", context],
+                    .buildImage, subject: tag, check: ["podman"] + PodmanCommands.imageExists(tag),
+                    argv: ["podman"] + PodmanCommands.build(tag: tag, context: context),
                     when: "the image is missing"))
         }
         if !credentialProviders(policy.credentials).isEmpty {
@@ -42,7 +42,7 @@ enum SessionSteps {
             ).get()
             steps.append(
                 SessionStep(
-                    .prepareHome, subject: home, check: ["podman", "volume", "inspect", "--format", "json", home],
+                    .prepareHome, subject: home, check: ["podman"] + PodmanCommands.volumeInspect(home),
                     argv: ["podman"] + create, when: "the volume is missing"))
         }
         let caches = policy.caches.enabled.value ? policy.caches.volumes : []
@@ -52,8 +52,8 @@ enum SessionSteps {
                 steps.append(
                     SessionStep(
                         .clearCache, subject: name,
-                        check: ["podman", "ps", "--all", "--filter", "volume=" + name, "--format", "json"],
-                        argv: ["podman", "volume", "rm", name],
+                        check: ["podman"] + PodmanCommands.volumeUsers(name),
+                        argv: ["podman"] + PodmanCommands.volumeRemove(name),
                         when: "the volume exists and no container uses it (in use: the run stops)"))
             }
             let create = try VolumeBackend.createCache(
@@ -61,7 +61,7 @@ enum SessionSteps {
             ).get()
             steps.append(
                 SessionStep(
-                    .prepareCache, subject: name, check: ["podman", "volume", "inspect", "--format", "json", name],
+                    .prepareCache, subject: name, check: ["podman"] + PodmanCommands.volumeInspect(name),
                     argv: ["podman"] + create, when: "the volume is missing"))
         }
         steps.append(SessionStep(.createSession, subject: plan.sessionName))
@@ -73,7 +73,8 @@ enum SessionSteps {
                 SessionStep(
                     .runAttached, subject: container, argv: ["podman"] + podman.argv,
                     when:
-                        "again after `podman pull --quiet \(image)` if podman exits 125 and `podman image exists \(image)` fails",
+                        "again after `podman \(PodmanCommands.pull(image).joined(separator: " "))` if podman exits 125 and "
+                        + "`podman \(PodmanCommands.imageExists(image).joined(separator: " "))` fails",
                     environment: environment))
             if !caches.isEmpty {
                 steps.append(
@@ -87,23 +88,25 @@ enum SessionSteps {
         if plan.composition?.tag != image {
             steps.append(
                 SessionStep(
-                    .pullImage, subject: image, check: ["podman", "image", "exists", image],
-                    argv: ["podman", "pull", "--quiet", image], when: "the image is missing"))
+                    .pullImage, subject: image, check: ["podman"] + PodmanCommands.imageExists(image),
+                    argv: ["podman"] + PodmanCommands.pull(image), when: "the image is missing"))
         }
         steps.append(
             SessionStep(.createContainer, subject: container, argv: ["podman"] + podman.argv, environment: environment))
         if fenceFromHost, let tools = plan.facts.fenceTools {
-            steps.append(SessionStep(.initContainer, subject: container, argv: ["podman", "init", container]))
+            steps.append(
+                SessionStep(.initContainer, subject: container, argv: ["podman"] + PodmanCommands.initialize(container))
+            )
             steps.append(
                 SessionStep(
                     .inspectContainer, subject: container,
-                    argv: ["podman", "inspect", "--format", "{{.State.Pid}} {{.ResolvConfPath}}", container]))
+                    argv: ["podman"] + PodmanCommands.pidAndResolvConf(container)))
             for (family, tool) in [("ipv4", tools.ipv4), ("ipv6", tools.ipv6)] {
                 let enter = [tools.nsenter, "--target", SessionStep.Placeholder.containerPID, "--net", tool]
                 steps.append(
                     SessionStep(
                         .loadFence, subject: family,
-                        argv: plan.facts.isRootless ? ["podman", "unshare"] + enter : enter,
+                        argv: plan.facts.isRootless ? ["podman"] + PodmanCommands.unshare(enter) : enter,
                         input: "netfilter." + family))
             }
         }
@@ -114,7 +117,10 @@ enum SessionSteps {
             .refreshFence, subject: container, performer: performer,
             when: "while the session runs, when an allowed name's addresses change")
         if plan.policy.session.detach.value {
-            steps.append(SessionStep(.startDetached, subject: container, argv: ["podman", "start", container]))
+            steps.append(
+                SessionStep(
+                    .startDetached, subject: container,
+                    argv: ["podman"] + PodmanCommands.start(container, attach: false)))
             steps.append(
                 SessionStep(
                     .spawnSupervisor, subject: plan.sessionName,
@@ -124,17 +130,20 @@ enum SessionSteps {
             // The refresher starts first and runs while the agent is attached.
             if refreshes { steps.append(refresh) }
             steps.append(
-                SessionStep(.startAttached, subject: container, argv: ["podman", "start", "--attach", container]))
+                SessionStep(
+                    .startAttached, subject: container, argv: ["podman"] + PodmanCommands.start(container, attach: true)
+                ))
         }
         if performer == .supervisor {
             steps.append(
                 SessionStep(
-                    .waitContainer, subject: container, performer: .supervisor, argv: ["podman", "wait", container]))
+                    .waitContainer, subject: container, performer: .supervisor,
+                    argv: ["podman"] + PodmanCommands.wait(container)))
         }
         steps.append(
             SessionStep(
                 .removeContainer, subject: container, performer: performer,
-                argv: ["podman", "rm", "--force", "--time", "0", container], when: "after the agent exits"))
+                argv: ["podman"] + PodmanCommands.remove(container, graceSeconds: 0), when: "after the agent exits"))
         if !caches.isEmpty {
             steps.append(
                 SessionStep(

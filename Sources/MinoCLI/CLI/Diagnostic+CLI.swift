@@ -31,16 +31,6 @@ extension DiagnosticCode {
 }
 
 extension Diagnostic {
-    /// User input as shown inside backticks: one line, control characters escaped, long
-    /// input shortened so a huge argument cannot flood the terminal.
-    package static func shown(_ text: String) -> String {
-        let oneLine =
-            text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-            ? ShellQuoting.displayQuote(text) : text
-        guard oneLine.count > 60 else { return oneLine }
-        return String(oneLine.prefix(57)) + "..."
-    }
-
     /// A list of names in backticks: "`a`, `b` or `c`".
     package static func alternatives(_ names: [String], conjunction: String = "or") -> String {
         let quoted = names.map { "`\($0)`" }

@@ -61,7 +61,7 @@ package struct VolumeInventory {
 
     /// mino's cache and home volumes, by name.
     package func list() throws(ExecutorFailure) -> [VolumeInfo] {
-        let output = try podman.run(["volume", "ls", "--format", "json"], timeout: .seconds(60)).output
+        let output = try podman.run(PodmanCommands.volumeList, timeout: .seconds(60)).output
         guard let items = try? JSONSerialization.jsonObject(with: Data(output)) as? [[String: Any]] else {
             return []
         }
@@ -74,7 +74,7 @@ package struct VolumeInventory {
         do {
             result = try podman.runner.run(
                 ProcessSpec(
-                    "podman", ["volume", "inspect", "--format", "json", name], environment: podman.environment),
+                    "podman", PodmanCommands.volumeInspect(name), environment: podman.environment),
                 timeout: .seconds(60))
         } catch {
             throw ExecutorFailure(.failed, diagnostics: [.podmanUnavailable(error)])
@@ -102,7 +102,7 @@ package struct VolumeInventory {
     /// The containers, running or stopped, that use a volume.
     package func users(of name: String) throws(ExecutorFailure) -> [VolumeUser] {
         let output = try podman.run(
-            ["ps", "--all", "--filter", "volume=" + name, "--format", "json"], timeout: .seconds(60)
+            PodmanCommands.volumeUsers(name), timeout: .seconds(60)
         ).output
         guard let items = try? JSONSerialization.jsonObject(with: Data(output)) as? [[String: Any]] else { return [] }
         return items.map { item in
@@ -116,7 +116,7 @@ package struct VolumeInventory {
 
     /// Removes a volume that no container uses (never with `--force`).
     package func remove(_ name: String) throws(ExecutorFailure) {
-        try podman.run(["volume", "rm", name], timeout: .seconds(120))
+        try podman.run(PodmanCommands.volumeRemove(name), timeout: .seconds(120))
     }
 
     /// Bytes used by each volume, by name; volumes that cannot be measured are missing.

@@ -115,7 +115,7 @@ extension PlanExecution {
                 guard Self.stopSignals.contains(signal), received.set(signal) else { return }
                 // Stopping the container ends the attach; removal follows.
                 _ = try? runner.run(
-                    ProcessSpec("podman", ["stop", "--time", "10", container], environment: environment),
+                    ProcessSpec("podman", PodmanCommands.stop(container, graceSeconds: 10), environment: environment),
                     timeout: .seconds(60))
             }
         }

@@ -1,3 +1,4 @@
+import Backends
 import Diagnostics
 import Foundation
 import HostProcess
@@ -26,10 +27,11 @@ package struct SupervisorExecution {
         let id = record.containerID ?? record.containerName
         return [
             SessionStep(.refreshFence, subject: id, performer: .supervisor),
-            SessionStep(.waitContainer, subject: id, performer: .supervisor, argv: ["podman", "wait", id]),
+            SessionStep(
+                .waitContainer, subject: id, performer: .supervisor, argv: ["podman"] + PodmanCommands.wait(id)),
             SessionStep(
                 .removeContainer, subject: id, performer: .supervisor,
-                argv: ["podman", "rm", "--force", "--time", "0", id]),
+                argv: ["podman"] + PodmanCommands.remove(id, graceSeconds: 0)),
             SessionStep(.finaliseCaches, subject: "", performer: .supervisor),
             SessionStep(.recordEnd, subject: record.name, performer: .supervisor),
         ]

@@ -85,7 +85,7 @@ package struct PodmanClient {
 
     package func imageExists(_ image: String) throws(ExecutorFailure) -> Bool {
         do {
-            return try runner.run(spec(["image", "exists", image]), timeout: .seconds(60)).succeeded
+            return try runner.run(spec(PodmanCommands.imageExists(image)), timeout: .seconds(60)).succeeded
         } catch {
             throw ExecutorFailure(.failed, diagnostics: [.podmanUnavailable(error)])
         }
@@ -93,12 +93,12 @@ package struct PodmanClient {
 
     /// `podman pull --quiet image` (up to 30 minutes: images are large).
     package func pull(_ image: String) throws(ExecutorFailure) {
-        try run(["pull", "--quiet", image], timeout: .seconds(1800))
+        try run(PodmanCommands.pull(image), timeout: .seconds(1800))
     }
 
     /// The local ID of a present image.
     package func imageID(_ image: String) throws(ExecutorFailure) -> String {
-        let result = try run(["image", "inspect", "--format", "{{.Id}}", image], timeout: .seconds(60))
+        let result = try run(PodmanCommands.imageID(image), timeout: .seconds(60))
         return result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -130,14 +130,14 @@ package struct PodmanClient {
     /// already gone is not an error.
     package func stopAndRemove(_ id: String, seconds: Int = 10, force: Bool = false) {
         let wait = force ? 0 : seconds
-        _ = try? runner.run(spec(["rm", "--force", "--time", String(wait), id]), timeout: .seconds(Int64(wait + 60)))
+        _ = try? runner.run(spec(PodmanCommands.remove(id, graceSeconds: wait)), timeout: .seconds(Int64(wait + 60)))
     }
 
     /// Whether a container exists, and whether it runs.
     package func state(_ id: String) -> (exists: Bool, running: Bool) {
         guard
             let result = try? runner.run(
-                spec(["inspect", "--format", "{{.State.Running}}", id]), timeout: .seconds(30)),
+                spec(PodmanCommands.running(id)), timeout: .seconds(30)),
             result.succeeded
         else { return (false, false) }
         return (true, result.outputText.trimmingCharacters(in: .whitespacesAndNewlines) == "true")
