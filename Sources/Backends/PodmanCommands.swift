@@ -48,6 +48,8 @@ public enum PodmanCommands {
     public static func volumeUsers(_ name: String) -> [String] {
         ["ps", "--all", "--filter", "volume=" + name, "--format", "json"]
     }
+    /// `info --format {{.Host.OCIRuntime.Name}}`: the OCI runtime podman runs containers with.
+    public static let ociRuntimeName = ["info", "--format", "{{.Host.OCIRuntime.Name}}"]
     /// `unshare ARGV…`: runs a host command in rootless podman's user namespace.
     public static func unshare(_ argv: [String]) -> [String] { ["unshare"] + argv }
 }

@@ -78,12 +78,69 @@ enum SetupCommand: RunnableCommand {
             throw CommandFailure(exitCode: .failure, diagnostics: [.setupMissing(missing, inspection)])
         }
         out.write("All required components are present.\n")
+        try configureRuntime(probe, parsed: parsed, runner: runner, context: context)
         let selfTest = try SetupSelfTest.run(parsed: parsed, context: context, runner: runner)
         out.write(selfTest.summary)
         if let facts = selfTest.facts {
             out.write("What this host enforces:\n" + HostEnforcement.render(HostEnforcement.reports(facts: facts)))
         }
         return selfTest.passed ? .success : .failure
+    }
+
+    /// The drop-in `mino setup` writes when podman must use runc.
+    static let runtimeDropIn = "containers.conf.d/50-mino-runtime.conf"
+
+    /// crun 1.8 cannot run containers on a host with hybrid cgroups ("cgroups in hybrid mode
+    /// not supported"), and podman picks crun when both are installed. There, with runc
+    /// present, podman is pointed at runc with a drop-in (system-wide as root, else the user's),
+    /// and setup says so. Anywhere else nothing is written.
+    private static func configureRuntime(
+        _ probe: HostInspection.Probe, parsed: ParsedCommand, runner: any CommandRunner, context: CommandContext
+    ) throws(CommandFailure) {
+        guard Self.isHybrid(),
+            probe.locate("runc") != nil,
+            let result = try? runner.run(
+                ProcessSpec("podman", PodmanCommands.ociRuntimeName, environment: context.environment),
+                timeout: .seconds(60)),
+            result.outputText.trimmingCharacters(in: .whitespacesAndNewlines) == "crun"
+        else { return }
+        let base: String
+        if probe.userID == 0 {
+            base = "/etc/containers"
+        } else if let config = context.environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            base = config + "/containers"
+        } else {
+            base = ConfigLocations.home(environment: context.environment) + "/.config/containers"
+        }
+        let path = base + "/" + runtimeDropIn
+        try confirm(
+            "Configure podman to use runc in \(path) (crun cannot run containers on this host's hybrid cgroups)?",
+            parsed, context)
+        let text = """
+            # Written by `mino setup`: crun cannot run containers on this host's hybrid cgroup layout.
+            [engine]
+            runtime = "runc"
+
+            """
+        do {
+            try FileManager.default.createDirectory(
+                atPath: ConfigLocations.parent(of: path), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: [
+                    .error(
+                        "setup.runtime-unwritable", "cannot write `\(path)`: \(error.localizedDescription)",
+                        help: "write it by hand: `[engine]` with `runtime = \"runc\"`")
+                ])
+        }
+        context.standardOutput.write("Configured podman to use runc: \(path)\n")
+    }
+
+    /// Whether cgroup v1 controllers are mounted beside a v2 hierarchy.
+    private static func isHybrid() -> Bool {
+        FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified")
     }
 
     static func report(_ inspection: HostInspection) -> String {
