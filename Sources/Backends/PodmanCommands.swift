@@ -50,6 +50,14 @@ public enum PodmanCommands {
     }
     /// `info --format {{.Host.OCIRuntime.Name}}`: the OCI runtime podman runs containers with.
     public static let ociRuntimeName = ["info", "--format", "{{.Host.OCIRuntime.Name}}"]
+    /// `logs [--follow] [--tail N] CONTAINER` (`lines` 0: all).
+    public static func logs(_ container: String, follow: Bool, lines: Int) -> [String] {
+        ["logs"] + (follow ? ["--follow"] : []) + (lines > 0 ? ["--tail", String(lines)] : []) + [container]
+    }
+    /// `images --format json`.
+    public static let imageList = ["images", "--format", "json"]
+    /// `rmi IMAGE`.
+    public static func removeImage(_ image: String) -> [String] { ["rmi", image] }
     /// `unshare ARGV…`: runs a host command in rootless podman's user namespace.
     public static func unshare(_ argv: [String]) -> [String] { ["unshare"] + argv }
 }

@@ -89,7 +89,7 @@ enum CacheClearCommand: RunnableCommand {
         }
         for image in images {
             do {
-                try tools.executor.podman.run(["rmi", image], timeout: .seconds(300))
+                try tools.executor.podman.run(PodmanCommands.removeImage(image), timeout: .seconds(300))
                 removed.images += 1
             } catch {
                 kept.append("\(image): still used by a container")
@@ -105,7 +105,7 @@ enum CacheClearCommand: RunnableCommand {
     /// Tags of composed images (`mino-composed-*`), sorted.
     static func composedImages(_ tools: CacheTools) throws(CommandFailure) -> [String] {
         let output = try CommandFailure.mapping { () throws(ExecutorFailure) in
-            try tools.executor.podman.run(["images", "--format", "json"], timeout: .seconds(60)).output
+            try tools.executor.podman.run(PodmanCommands.imageList, timeout: .seconds(60)).output
         }
         guard let items = try? JSONSerialization.jsonObject(with: Data(output)) as? [[String: Any]] else { return [] }
         let names = items.flatMap { $0["Names"] as? [String] ?? [] }

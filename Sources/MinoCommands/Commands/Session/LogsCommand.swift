@@ -48,10 +48,7 @@ enum LogsCommand: RunnableCommand {
                 ])
         }
         let lines = parsed.unsignedInteger(.lines) ?? 100
-        var arguments = ["logs"]
-        if parsed.flag(.follow) { arguments.append("--follow") }
-        if lines > 0 { arguments += ["--tail", String(lines)] }
-        arguments.append(id)
+        let arguments = PodmanCommands.logs(id, follow: parsed.flag(.follow), lines: Int(lines))
         let status = try? executor.runner.runAttached(
             ProcessSpec(
                 "podman", arguments, environment: context.environment, input: .null, output: .inherit, error: .inherit),
