@@ -12,8 +12,9 @@ import TestSupport
 @testable import MinoCommands
 @testable import PolicyExecutor
 
-/// Runs one golden case through the real pipeline (command-line parser, `ConfigSources` with the
-/// trust gate, `SessionPlanner`, the plan renderer) in the fixed fake environment, and returns
+/// Runs one golden case through the real pipeline — the command-line parser, the real source
+/// loading (`SessionPlanLoading`: config files, trust store, lockfiles, layers) over the case's
+/// files in memory, the one planner and the plan renderer — on a fixed fake host, and returns
 /// every produced file by name. The case supplies files and facts; no pipeline step lives here.
 enum GoldenPipeline {
     static func produce(_ golden: GoldenCase) -> [String: String] {
@@ -48,9 +49,9 @@ enum GoldenPipeline {
     }
 
     private static func artifacts(_ golden: GoldenCase) throws(DiagnosticError) -> [String: String] {
-        let environment = golden.pairs("env.txt")
         let (facts, resolution) = facts(golden)
         let project = golden.pairs("facts.txt")["project"] ?? PolicyFixtures.projectDirectory
+        let environment = ["HOME": facts.homeDirectory].merging(golden.pairs("env.txt")) { $1 }
 
         // The command line, exactly as `mino plan …` would parse it.
         let parsed: ParsedCommand
@@ -64,55 +65,21 @@ enum GoldenPipeline {
         } catch {
             throw DiagnosticError(error.diagnostic)
         }
-        let (flags, flagProblems) = RunInvocation.commandLineLayer(parsed)
-        let (environmentLayer, environmentProblems) = RunInvocation.environmentLayer(environment)
-        if !(flagProblems + environmentProblems).isEmpty { throw DiagnosticError(flagProblems + environmentProblems) }
-        let context = CommandContext(arguments: [], environment: environment, currentDirectory: project)
-        let request: RunRequest
+
+        // The case's files where mino looks for them; then the real loading and the one planner.
+        var context = CommandContext(
+            arguments: [], environment: environment, currentDirectory: project, hostFacts: facts)
+        context.files = files(golden, project: project, environment: environment)
+        context.layerFiles = layerFiles(
+            golden,
+            search: LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory))
+        let plan: SessionPlan
         do {
-            request = try RunInvocation.request(parsed, context: context)
+            plan = try SessionPlanLoading(parsed: parsed, context: context, purpose: .plan)
+                .plan(resolve: resolution == .resolved)
         } catch {
             throw DiagnosticError(error.diagnostics)
         }
-
-        // The files, assembled and trust-gated exactly as `mino run` assembles them.
-        func source(_ file: String, shownAs path: String) -> SourceFile? {
-            golden.input(file).map { SourceFile(path: path, text: $0) }
-        }
-        var global = ConfigLayer(kind: .global)
-        var warnings = [Diagnostic]()
-        if let file = source("global.toml", shownAs: "config.toml") {
-            let (layer, diagnostics) = ConfigDecoder.decode(file, as: .global)
-            guard let layer, !diagnostics.contains(where: { $0.severity == .error }) else {
-                throw DiagnosticError(diagnostics)
-            }
-            global = layer
-            warnings = diagnostics
-        }
-        let assembled = try ConfigSources.assemble(
-            global: global, project: source("project.toml", shownAs: ".mino.toml"), environment: environmentLayer,
-            flags: flags, warnings: warnings
-        ) { _, _ in
-            if golden.isApproved { return .approved }
-            return parsed.flagSetting(.trustLocal).flatMap { $0.isOn ? .trustLocal($0.origin) : nil } ?? .notApproved
-        }
-
-        // The caches of the case's lockfiles (`lockfiles/NAME` stands for the file NAME in the
-        // project root), then the one planner.
-        var cacheVolumes = [CacheVolume]()
-        if case .boolean(true)? = assembled.config.value("cache.enabled") {
-            cacheVolumes = LockfileDetection.volumes(
-                for: LockfileDetection.detect { (name: String) -> [UInt8]? in
-                    golden.input("lockfiles/" + name).map { Array($0.utf8) }
-                })
-        }
-        let search = LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory)
-        let plan = try SessionPlanner.plan(
-            SessionPlanner.Input(
-                config: assembled.config, warnings: assembled.warnings, request: request, facts: facts,
-                cacheVolumes: cacheVolumes, layerSearch: search, terminal: .none, resolution: resolution,
-                purpose: .plan),
-            layerFiles: layerFiles(golden, search: search))
         var files: [String: String] = [
             "plan.txt": PlanRenderer.text(plan),
             "plan.json": PlanRenderer.json(plan).rendered(pretty: true) + "\n",
@@ -137,6 +104,35 @@ enum GoldenPipeline {
         if let reference = artifacts.pfConf { files["pf.conf"] = reference.rendered }
         if let sudoers = artifacts.sudoers { files["sudoers.d-" + sudoers.fileName] = sudoers.rendered }
         if let request = artifacts.helperRequest { files["helper-request.json"] = request.rendered }
+        return files
+    }
+
+    /// The case's files at the paths mino reads: `global.toml` as the user's config file,
+    /// `project.toml` as the project's `.mino.toml`, `lockfiles/NAME` in the project root, and
+    /// for an `approved` case the trust store approving that exact `.mino.toml`.
+    static func files(_ golden: GoldenCase, project: String, environment: [String: String]) -> InMemoryFiles {
+        var files = InMemoryFiles()
+        let locations = ConfigLocations(environment: environment, currentDirectory: project)
+        if let global = golden.input("global.toml") { files.files[locations.globalConfigPath] = Array(global.utf8) }
+        let projectFile = project + "/" + ConfigLocations.projectFileName
+        if let text = golden.input("project.toml") {
+            files.files[projectFile] = Array(text.utf8)
+            if golden.isApproved {
+                let approvals: JSONValue = .object([
+                    "approvals": .object([
+                        projectFile: .object([
+                            "sha256": .string(SHA256.hash(Array(text.utf8)).hex),
+                            "approved_at": .string("2026-01-01T00:00:00Z"),
+                        ])
+                    ])
+                ])
+                files.files[TrustStore(state: StateDirectory(environment: environment)).path] =
+                    Array(approvals.rendered(pretty: true).utf8)
+            }
+        }
+        for name in CacheEcosystem.all.flatMap(\.lockfiles) {
+            if let text = golden.input("lockfiles/" + name) { files.files[project + "/" + name] = Array(text.utf8) }
+        }
         return files
     }
 

@@ -41,6 +41,11 @@ public struct CommandContext: Sendable {
     /// fence tools, SSH agent, the drawn session name): a fixed host for tests. Podman is still
     /// asked through `commandRunner` for what only it knows (image IDs).
     public var hostFacts: HostFacts?
+    /// The files the planning reads (config files, the trust store, lockfiles): the disk, or
+    /// files described by a test, which then plans with the real loading code.
+    package var files: any HostFiles = DiskFiles()
+    /// Where layers are read from, when not from the disk (tests).
+    package var layerFiles: (any LayerFileSystem)?
 
     /// Creates a context; defaults describe a silent, non-interactive process.
     public init(

@@ -43,7 +43,7 @@ struct PolicyLoader {
         -> Loaded
     {
         let (global, globalWarnings) = try CommandFailure.mapping { () throws(ExecutorFailure) in
-            try ConfigFileReader.loadGlobal(locations)
+            try ConfigFileReader.loadGlobal(locations, files: context.files)
         }
         let (environmentLayer, environmentProblems) = RunInvocation.environmentLayer(context.environment)
         if !environmentProblems.isEmpty {
@@ -51,9 +51,11 @@ struct PolicyLoader {
         }
         var project: SourceFile?
         var projectFile: String?
-        if !parsed.flag(.noLocal), let path = locations.discoverProjectConfig(from: projectDirectory) {
+        if !parsed.flag(.noLocal),
+            let path = locations.discoverProjectConfig(from: projectDirectory, files: context.files)
+        {
             projectFile = path
-            switch ConfigFileReader.read(path, displayPath: locations.display(path)) {
+            switch ConfigFileReader.read(path, displayPath: locations.display(path), files: context.files) {
             case .missing: break
             case .failed(let diagnostic): throw CommandFailure(exitCode: .failure, diagnostics: [diagnostic])
             case .file(let source): project = source
@@ -93,7 +95,7 @@ struct PolicyLoader {
     {
         let canonicalPath = ConfigLocations.canonical(path)
         let hash = SHA256.hash(source.bytes).hex
-        let store = TrustStore(state: StateDirectory(environment: context.environment))
+        let store = TrustStore(state: StateDirectory(environment: context.environment), files: context.files)
         let (_, storeWarning) = store.load()
         let warnings = storeWarning.map { [$0] } ?? []
         if store.isApproved(canonicalPath, sha256: hash) { return (.approved, warnings) }

@@ -99,9 +99,7 @@ enum RunInvocation {
                 ConfigLocations.expandingTilde(
                     given.value, home: ConfigLocations.home(environment: context.environment)),
                 from: context.currentDirectory)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
+            guard context.files.read(absolute) == .directory else {
                 throw CommandFailure(exitCode: .noInput, diagnostics: [.projectNotFound(given.value, at: given.origin)])
             }
             project = Sourced(ConfigLocations.canonical(absolute), given.origin)

@@ -39,7 +39,8 @@ struct SessionPlanLoading {
         }
         var facts = HostFactsProbe.probe(context: context)
         try probeBaseImage(config, facts: &facts, progress: progress)
-        if resolve || purpose == .run, let network = try? NetworkResolution.resolve(config) {
+        // A fixed host (tests) answers DNS from its facts alone.
+        if resolve || purpose == .run, context.hostFacts == nil, let network = try? NetworkResolution.resolve(config) {
             for rule in network.rules {
                 if case .name(let name) = rule.host, facts.resolvedAddresses[name] == nil {
                     facts.resolvedAddresses[name] = HostFactsProbe.resolve(name)
@@ -47,7 +48,8 @@ struct SessionPlanLoading {
             }
         }
         let cacheVolumes = try CommandFailure.mapping { () throws(ExecutorFailure) in
-            try LockfileScanner.cacheVolumes(config: config, projectDirectory: request.projectDirectory.value)
+            try LockfileScanner.cacheVolumes(
+                config: config, projectDirectory: request.projectDirectory.value, files: context.files)
         }
         let input = SessionPlanner.Input(
             config: config, warnings: warnings, request: request, facts: facts, cacheVolumes: cacheVolumes,
@@ -57,6 +59,7 @@ struct SessionPlanLoading {
                 stdinIsTerminal: context.standardInputIsTerminal, stdoutIsTerminal: context.standardOutputIsTerminal),
             resolution: resolve || purpose == .run ? .resolved : .symbolic, purpose: purpose)
         do {
+            if let layerFiles = context.layerFiles { return try Self.plan(input, layerFiles) }
             return try SessionPlanner.plan(input, layerFiles: DiskLayerFileSystem())
         } catch {
             throw CommandFailure(exitCode: .dataError, diagnostics: error.diagnostics)
@@ -104,5 +107,12 @@ struct SessionPlanLoading {
                 try podman.imageID(image.value)
             }
         }
+    }
+
+    /// Opens the existential so the planner gets a concrete layer file system.
+    private static func plan(_ input: SessionPlanner.Input, _ files: some LayerFileSystem) throws(DiagnosticError)
+        -> SessionPlan
+    {
+        try SessionPlanner.plan(input, layerFiles: files)
     }
 }

@@ -15,44 +15,31 @@ import TOML
 package enum LockfileScanner {
     /// The cache volumes for the project's lockfiles, or none when caches are off (then no
     /// lockfile is read at all).
-    package static func cacheVolumes(config: EffectiveConfig, projectDirectory: String) throws(ExecutorFailure)
-        -> [CacheVolume]
-    {
+    package static func cacheVolumes(
+        config: EffectiveConfig, projectDirectory: String, files: any HostFiles = DiskFiles()
+    ) throws(ExecutorFailure) -> [CacheVolume] {
         guard case .boolean(true)? = config.value("cache.enabled") else { return [] }
-        return LockfileDetection.volumes(for: try scan(projectDirectory: projectDirectory))
+        return LockfileDetection.volumes(for: try scan(projectDirectory: projectDirectory, files: files))
     }
 
-    package static func scan(projectDirectory: String) throws(ExecutorFailure) -> [Lockfile] {
+    package static func scan(projectDirectory: String, files: any HostFiles = DiskFiles()) throws(ExecutorFailure)
+        -> [Lockfile]
+    {
         try LockfileDetection.detect { (name: String) throws(ExecutorFailure) -> [UInt8]? in
-            try read(projectDirectory + "/" + name)
+            let path = projectDirectory + "/" + name
+            switch files.readWithoutFollowing(path) {
+            case .bytes(let bytes): return bytes
+            case .missing, .directory: return nil
+            case .failed(let reason): throw unreadable(path, reason)
+            }
         }
     }
-
-    private static func read(_ path: String) throws(ExecutorFailure) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ELOOP || code == ENOTDIR { return nil }
-            throw unreadable(path, code)
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw unreadable(path, errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        do {
-            let data = try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()
-            return [UInt8](data)
-        } catch {
-            throw unreadable(path, EIO)
-        }
-    }
-
-    private static func unreadable(_ path: String, _ code: Int32) -> ExecutorFailure {
+    private static func unreadable(_ path: String, _ reason: String) -> ExecutorFailure {
         ExecutorFailure(
             .failed,
             diagnostics: [
                 .error(
-                    "cache.lockfile-unreadable", "cannot read lockfile `\(path)`: \(String(cString: strerror(code)))",
+                    "cache.lockfile-unreadable", "cannot read lockfile `\(path)`: \(reason)",
                     help: "fix its permissions, or run with --no-cache")
             ])
     }

@@ -16,23 +16,26 @@ package enum ConfigFileReader {
     }
 
     /// Reads `path`; diagnostics show it as `displayPath`.
-    package static func read(_ path: String, displayPath: String, origin: Origin? = nil) -> Outcome {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
-        if isDirectory.boolValue { return .failed(.configNotAFile(displayPath, at: origin)) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = String(cString: strerror(errno))
-            return .failed(.configFileUnreadable(displayPath, reason: reason.lowercased()))
+    package static func read(
+        _ path: String, displayPath: String, origin: Origin? = nil, files: any HostFiles = DiskFiles()
+    ) -> Outcome {
+        switch files.read(path) {
+        case .missing: return .missing
+        case .directory: return .failed(.configNotAFile(displayPath, at: origin))
+        case .failed(let reason): return .failed(.configFileUnreadable(displayPath, reason: reason))
+        case .bytes(let bytes): return .file(SourceFile(path: displayPath, bytes: bytes))
         }
-        return .file(SourceFile(path: displayPath, bytes: [UInt8](data)))
     }
 
     /// Reads and decodes the global config: a missing default file is an empty layer, a missing
     /// file named with `--config`/`MINO_CONFIG` is an error (exit 66), an invalid one exit 65.
-    package static func loadGlobal(_ locations: ConfigLocations) throws(ExecutorFailure) -> (ConfigLayer, [Diagnostic])
+    package static func loadGlobal(_ locations: ConfigLocations, files: any HostFiles = DiskFiles())
+        throws(ExecutorFailure) -> (ConfigLayer, [Diagnostic])
     {
         let display = locations.display(locations.globalConfigPath)
-        switch read(locations.globalConfigPath, displayPath: display, origin: locations.globalConfigOrigin) {
+        switch read(
+            locations.globalConfigPath, displayPath: display, origin: locations.globalConfigOrigin, files: files)
+        {
         case .missing:
             if locations.globalConfigOrigin != nil {
                 throw ExecutorFailure(

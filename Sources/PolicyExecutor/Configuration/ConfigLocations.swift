@@ -70,14 +70,14 @@ package struct ConfigLocations {
     /// The nearest `.mino.toml` in `directory` or its ancestors, never looking above the home
     /// directory: a file planted in `/tmp` or a shared parent cannot apply to a project. A
     /// project outside the home directory only has its own directory searched.
-    package func discoverProjectConfig(from directory: String) -> String? {
+    package func discoverProjectConfig(from directory: String, files: any HostFiles = DiskFiles()) -> String? {
         var current = ConfigLocations.normalised(directory)
         let insideHome = ConfigLocations.isInside(current, home)
         while true {
             let candidate = (current == "/" ? "" : current) + "/" + ConfigLocations.projectFileName
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
+            switch files.read(candidate) {
+            case .bytes, .failed: return candidate
+            case .missing, .directory: break
             }
             guard insideHome, current != home, current != "/" else { return nil }
             current = ConfigLocations.parent(of: current)

@@ -28,18 +28,20 @@ package struct TrustStore {
     package let state: StateDirectory
     package let path: String
     package let lockPath: String
+    /// Where approvals are read from (writes always go to the disk).
+    package let files: any HostFiles
 
-    package init(state: StateDirectory) {
+    package init(state: StateDirectory, files: any HostFiles = DiskFiles()) {
         self.state = state
+        self.files = files
         path = state.file("trust.json")
         lockPath = state.file("trust.lock")
     }
 
     /// The approvals on disk and, when the file is unreadable, a warning.
     package func load() -> ([String: Approval], Diagnostic?) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ([:], nil)
-        }
+        guard case .bytes(let bytes) = files.read(path) else { return ([:], nil) }
+        let data = Data(bytes)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let approvals = object["approvals"] as? [String: Any]
         else {
