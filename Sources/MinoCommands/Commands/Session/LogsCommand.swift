@@ -29,13 +29,9 @@ enum LogsCommand: RunnableCommand {
         arguments: [ArgumentSpec(.session, help: "Name of the session")])
 
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
-        let executor = try Executor(context: context)
-        executor.reconcile()
+        let (executor, record) = try SessionLookup.named(parsed, context)
+        let name = record.name
         let argument = parsed.argument(.session)
-        let name = argument?.value ?? ""
-        guard let record = executor.store.load(name) else {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.sessionNotFound(name, at: argument?.origin)])
-        }
         let id = record.containerID ?? record.containerName
         guard executor.podman.state(id).exists else {
             throw CommandFailure(

@@ -23,13 +23,8 @@ enum StopCommand: RunnableCommand {
         arguments: [ArgumentSpec(.session, help: "Name of the session to stop")])
 
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
-        let executor = try Executor(context: context)
-        executor.reconcile()
-        let argument = parsed.argument(.session)
-        let name = argument?.value ?? ""
-        guard let record = executor.store.load(name) else {
-            throw CommandFailure(exitCode: .failure, diagnostics: [.sessionNotFound(name, at: argument?.origin)])
-        }
+        let (executor, record) = try SessionLookup.named(parsed, context)
+        let name = record.name
         guard record.isActive else {
             context.standardOutput.write("Session \(name) is already \(record.status.rawValue)\n")
             return .success
