@@ -242,10 +242,13 @@ import Testing
         let (script, _) = try startScript(command: ["/bin/sh", "-c", probe])
         let bounding =
             "-all," + CapshWrapperBackend.addedCapabilities.map { "+" + $0.lowercased() }.joined(separator: ",")
+        let host = ShellRunner.hostFirewall()
         let result = try runner.run(
             "/usr/bin/unshare",
             ["-n", "/usr/bin/setpriv", "--no-new-privs", "--bounding-set=\(bounding)", "--"] + script.argv)
         #expect(result.status == 0, "\(result.stderr)")
+        // Control: the fence went into the new namespace, never into the host's.
+        #expect(ShellRunner.hostFirewall() == host, "the host's own firewall changed")
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(lines.prefix(2) == ["1000", "1000"])
         #expect(lines.dropFirst(2).prefix(5).allSatisfy { $0.hasSuffix("0000000000000000") }, "\(lines)")

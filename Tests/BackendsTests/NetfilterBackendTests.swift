@@ -220,10 +220,17 @@ import Testing
             ]))
         try ruleset.ipv4.write(to: runner.directory.appendingPathComponent("v4"), atomically: true, encoding: .utf8)
         try ruleset.ipv6.write(to: runner.directory.appendingPathComponent("v6"), atomically: true, encoding: .utf8)
+        let host = ShellRunner.hostFirewall()
+        // Loads only where the namespace is new (nothing but `lo`): never into the host's.
         let result = try runner.run(
             "/usr/bin/unshare",
-            ["-n", "/bin/sh", "-c", "iptables-restore < v4 && ip6tables-restore < v6 && ip6tables-save"])
+            [
+                "-n", "/bin/sh", "-c",
+                "[ \"$(ip -o link show | wc -l)\" = 1 ] || exit 99; "
+                    + "iptables-restore < v4 && ip6tables-restore < v6 && ip6tables-save",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(ShellRunner.hostFirewall() == host, "the host's own firewall changed")
         #expect(String(decoding: result.stdout, as: UTF8.self).contains("-A OUTPUT -d 2001:db8::7/128"))
     }
 }

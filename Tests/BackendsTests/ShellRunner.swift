@@ -65,6 +65,29 @@ struct ShellRunner {
         return elements
     }
 
+    /// The host's own IPv4 and IPv6 INPUT and OUTPUT rules (`iptables -S`, `ip6tables -S`; the
+    /// chains podman's networks change concurrently are left out), to check that a test loading
+    /// a fence into a new namespace left the host's untouched.
+    static func hostFirewall() -> String {
+        var text = ""
+        for tool in ["/usr/sbin/iptables", "/usr/sbin/ip6tables"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = ["-S"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { continue }
+            let rules = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for line in rules.split(separator: "\n")
+            where ["-P INPUT", "-P OUTPUT", "-A INPUT", "-A OUTPUT"].contains(where: { line.hasPrefix($0) }) {
+                text += line + "\n"
+            }
+            process.waitUntilExit()
+        }
+        return text
+    }
+
     func cleanUp() {
         try? FileManager.default.removeItem(at: directory)
     }
