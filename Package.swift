@@ -63,7 +63,10 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["MinoCommands", "MinoCLI", "SessionPlanning", "PolicyCompiler", "Backends", "TestSupport"],
+            dependencies: [
+                "MinoCommands", "MinoCLI", "SessionPlanning", "PolicyExecutor", "HostProcess", "PolicyCompiler",
+                "Backends", "TestSupport",
+            ],
             exclude: ["Cases", "README.md"]),
         // Real podman, rootless and rootful: opt-in with MINO_INTEGRATION=1 (always on under CI).
         .testTarget(name: "IntegrationTests", dependencies: ["Diagnostics", "TestSupport"]),

@@ -27,6 +27,7 @@ enum GoldenPipeline {
 
     private static func facts(_ golden: GoldenCase) -> (HostFacts, AddressResolution) {
         var facts = PolicyFixtures.facts
+        facts.minoExecutable = "/usr/local/bin/mino"
         var resolution = AddressResolution.resolved
         for (key, value) in golden.pairs("facts.txt") {
             switch key {
@@ -49,37 +50,7 @@ enum GoldenPipeline {
     }
 
     private static func artifacts(_ golden: GoldenCase) throws(DiagnosticError) -> [String: String] {
-        let (facts, resolution) = facts(golden)
-        let project = golden.pairs("facts.txt")["project"] ?? PolicyFixtures.projectDirectory
-        let environment = ["HOME": facts.homeDirectory].merging(golden.pairs("env.txt")) { $1 }
-
-        // The command line, exactly as `mino plan …` would parse it.
-        let parsed: ParsedCommand
-        do {
-            let outcome = try CommandLineParser(root: MinoCommand.spec, environment: environment)
-                .parse(["plan"] + golden.lines("args.txt"))
-            guard case .command(let command) = outcome else {
-                preconditionFailure("args.txt of \(golden.name) is not a plan")
-            }
-            parsed = command
-        } catch {
-            throw DiagnosticError(error.diagnostic)
-        }
-
-        // The case's files where mino looks for them; then the real loading and the one planner.
-        var context = CommandContext(
-            arguments: [], environment: environment, currentDirectory: project, hostFacts: facts)
-        context.files = files(golden, project: project, environment: environment)
-        context.layerFiles = layerFiles(
-            golden,
-            search: LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory))
-        let plan: SessionPlan
-        do {
-            plan = try SessionPlanLoading(parsed: parsed, context: context, purpose: .plan)
-                .plan(resolve: resolution == .resolved)
-        } catch {
-            throw DiagnosticError(error.diagnostics)
-        }
+        let plan = try plan(golden, purpose: .plan)
         var files: [String: String] = [
             "plan.txt": PlanRenderer.text(plan),
             "plan.json": PlanRenderer.json(plan).rendered(pretty: true) + "\n",
@@ -105,6 +76,45 @@ enum GoldenPipeline {
         if let sudoers = artifacts.sudoers { files["sudoers.d-" + sudoers.fileName] = sudoers.rendered }
         if let request = artifacts.helperRequest { files["helper-request.json"] = request.rendered }
         return files
+    }
+
+    /// The case's plan, made the way `mino plan` (or, for `.run`, `mino run`) makes it: the
+    /// command line parsed, the real source loading over the case's files, the one planner.
+    static func plan(_ golden: GoldenCase, purpose: SessionPlanner.Purpose, resolve: Bool? = nil)
+        throws(DiagnosticError) -> SessionPlan
+    {
+        let (facts, resolution) = facts(golden)
+        let project = golden.pairs("facts.txt")["project"] ?? PolicyFixtures.projectDirectory
+        let environment = ["HOME": facts.homeDirectory].merging(golden.pairs("env.txt")) { $1 }
+
+        // The command line, exactly as `mino plan …` (or `mino run …`) would parse it.
+        let parsed: ParsedCommand
+        do {
+            let outcome = try CommandLineParser(root: MinoCommand.spec, environment: environment)
+                .parse([purpose == .run ? "run" : "plan"] + golden.lines("args.txt"))
+            guard case .command(let command) = outcome else {
+                preconditionFailure("args.txt of \(golden.name) is not a plan")
+            }
+            parsed = command
+        } catch {
+            throw DiagnosticError(error.diagnostic)
+        }
+
+        // The case's files where mino looks for them; then the real loading and the one planner.
+        var context = CommandContext(
+            arguments: [], environment: environment, currentDirectory: project, hostFacts: facts)
+        context.files = files(golden, project: project, environment: environment)
+        context.layerFiles = layerFiles(
+            golden,
+            search: LayerSearchPaths(projectDirectory: project, userLayers: PolicyFixtures.userLayersDirectory))
+        let plan: SessionPlan
+        do {
+            plan = try SessionPlanLoading(parsed: parsed, context: context, purpose: purpose)
+                .plan(resolve: resolve ?? (resolution == .resolved))
+        } catch {
+            throw DiagnosticError(error.diagnostics)
+        }
+        return plan
     }
 
     /// The case's files at the paths mino reads: `global.toml` as the user's config file,
