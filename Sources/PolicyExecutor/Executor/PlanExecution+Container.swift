@@ -160,8 +160,15 @@ extension PlanExecution {
             process.error = .null
             return try executor.runner.spawnDetached(process)
         } catch {
+            let reason = error.code != 0 ? String(cString: strerror(error.code)).lowercased() : "\(error.kind)"
             throw ExecutorFailure(
-                .failed, diagnostics: [.error("session.supervisor", "cannot start the session supervisor")])
+                .failed,
+                diagnostics: [
+                    .error(
+                        "session.supervisor",
+                        "cannot start the session supervisor `\(Diagnostic.shown(argv[0]))`: \(reason)",
+                        help: "the supervisor is mino itself: check that this user can run that path")
+                ])
         }
     }
 }

@@ -45,8 +45,27 @@ final class Harness {
         if let path = ProcessInfo.processInfo.environment["MINO_IT_BINARY"] { return path }
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Support, IntegrationTests, Tests, repo
-        return url.appendingPathComponent(".build/debug/mino").path
+        return reachableCopy(of: url.appendingPathComponent(".build/debug/mino").path)
     }()
+
+    /// The built binary, copied where the rootless test user can reach it: mino re-executes its
+    /// own path for a detached session's supervisor, and a clone under root's 0700 home (as on
+    /// a fresh machine) would refuse the test user. The copy sits in a fresh 0755 directory.
+    static func reachableCopy(of path: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mino-it-bin-\(getpid())")
+        let copy = directory.appendingPathComponent("mino").path
+        do {
+            try? FileManager.default.removeItem(at: directory)
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+            return copy
+        } catch {
+            return path
+        }
+    }
 
     /// Why the binary cannot be tested. `swift test` does not build the executable: run
     /// `swift build` first (scripts/test does).
