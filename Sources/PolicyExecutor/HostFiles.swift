@@ -21,15 +21,6 @@ package protocol HostFiles: Sendable {
     func readWithoutFollowing(_ path: String) -> HostFileRead
 }
 
-extension HostFiles {
-    /// Whether a regular file (or a link to one) is at `path`.
-    package func isFile(_ path: String) -> Bool {
-        if case .bytes = read(path) { return true }
-        if case .failed = read(path) { return true }
-        return false
-    }
-}
-
 /// The host's own files.
 package struct DiskFiles: HostFiles {
     /// The host's file system.

@@ -50,10 +50,6 @@ package struct SessionPlan: Sendable {
     /// The ordered steps.
     package var steps: [SessionStep]
 
-    /// Whether the agent is started attached with one `podman run` (nothing happens between
-    /// creating and starting its container).
-    package var runsDirectly: Bool { steps.contains { $0.action == .runAttached } }
-
     /// The steps one performer executes, in order.
     package func steps(performedBy performer: SessionStep.Performer) -> [SessionStep] {
         steps.filter { $0.performer == performer }
