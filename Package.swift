@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "TOML", dependencies: ["Diagnostics"], exclude: ["README.md"]),
         // The IR. Foundation only.
         .target(name: "PolicyModel", dependencies: ["Diagnostics"], exclude: ["README.md"]),
+        // Policy DNS and pinned egress without I/O: the DNS codec, name matching, the rebinding
+        // guard, resolver decisions and decision-log records. Shared by every runtime's resolver/proxy.
+        .target(name: "EgressPolicy", dependencies: ["PolicyModel"], exclude: ["README.md"]),
         // Config schema, merge, validation, presets, trust decisions, layer resolution. Pure.
         .target(name: "PolicyCompiler", dependencies: ["PolicyModel", "TOML"], exclude: ["README.md"]),
         // Pure renderers from SandboxPolicy + HostFacts to artifacts. Never imports PolicyCompiler.
@@ -38,7 +41,8 @@ let package = Package(
         .target(
             name: "PolicyExecutor",
             dependencies: [
-                "Diagnostics", "PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning", "HostProcess",
+                "Diagnostics", "PolicyModel", "EgressPolicy", "PolicyCompiler", "Backends", "SessionPlanning",
+                "HostProcess",
             ],
             exclude: ["README.md"]),
         // The hand-written argument parser, help and completions.
@@ -47,8 +51,8 @@ let package = Package(
         .target(
             name: "MinoCommands",
             dependencies: [
-                "Diagnostics", "TOML", "PolicyModel", "PolicyCompiler", "Backends", "SessionPlanning", "HostProcess",
-                "PolicyExecutor", "MinoCLI",
+                "Diagnostics", "TOML", "PolicyModel", "EgressPolicy", "PolicyCompiler", "Backends", "SessionPlanning",
+                "HostProcess", "PolicyExecutor", "MinoCLI",
             ],
             exclude: ["README.md"]),
         .executableTarget(name: "mino", dependencies: ["MinoCommands"]),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "PolicyModelTests", dependencies: ["Diagnostics", "PolicyModel", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["Diagnostics", "TOML", "TestSupport"]),
         .testTarget(name: "PolicyCompilerTests", dependencies: ["TOML", "PolicyCompiler", "TestSupport"]),
+        .testTarget(name: "EgressPolicyTests", dependencies: ["EgressPolicy", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "TestSupport"]),
         .testTarget(
             name: "GoldenTests",

@@ -1,4 +1,4 @@
-import Backends
+import PolicyModel
 import Testing
 
 @Suite struct IPAddressTests {

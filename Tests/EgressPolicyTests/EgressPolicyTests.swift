@@ -1,0 +1,6 @@
+import EgressPolicy
+import Testing
+
+@Test func resolverListensOnLoopback() {
+    #expect(EgressPolicy.resolverAddress == "127.0.0.1")
+}
