@@ -70,6 +70,9 @@ public enum NetfilterBackend {
                     collector.add(
                         .backendInvalidAddress(text, role: "allowed \(family.rawValue) host", at: rule.origin))
                 }
+            case .wildcard:
+                // No addresses of its own: only the session's resolver pins what it answers.
+                compiled.append(CompiledRule(rule: rule, addresses: []))
             case .name(let name):
                 if let problem = Validation.hostName(name, origin: rule.origin) {
                     collector.add(problem)
@@ -152,6 +155,13 @@ public enum NetfilterBackend {
             guard let addresses = compiled.addresses else {
                 lines.append(
                     ArtifactLine("# allow \(rule): addresses resolved when the session starts", origin: rule.origin))
+                continue
+            }
+            if case .wildcard = rule.host {
+                lines.append(
+                    ArtifactLine(
+                        "# allow \(rule): opened only by the session's resolver, which this table does not have",
+                        origin: rule.origin))
                 continue
             }
             let matching = addresses.filter { $0.family == family }

@@ -9,6 +9,9 @@ public struct NetworkRule: Hashable, Sendable, CustomStringConvertible {
     public enum Host: Hashable, Sendable, CustomStringConvertible {
         /// A DNS name, lower-cased; resolved by mino before the sandbox starts.
         case name(String)
+        /// `*.domain`: every name strictly below `domain` (lower-cased, stored without `*.`), never
+        /// `domain` itself. Only the session's resolver can open it: it has no addresses of its own.
+        case wildcard(String)
         /// An IPv4 address in dotted-quad form.
         case ipv4(String)
         /// An IPv6 address as written (lower-cased, without brackets).
@@ -18,6 +21,7 @@ public struct NetworkRule: Hashable, Sendable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .name(let value), .ipv4(let value): return value
+            case .wildcard(let domain): return "*." + domain
             case .ipv6(let value): return "[\(value)]"
             }
         }

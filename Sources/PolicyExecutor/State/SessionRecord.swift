@@ -151,11 +151,12 @@ package struct SessionRecord: Equatable, Sendable {
 }
 
 extension SessionRecord {
-    /// A rule as `{"family": "name|ipv4|ipv6", "host": …, "port": …}`.
+    /// A rule as `{"family": "name|wildcard|ipv4|ipv6", "host": …, "port": …}`.
     package static func encode(_ rule: NetworkRule) -> JSONValue {
         let (family, host): (String, String)
         switch rule.host {
         case .name(let value): (family, host) = ("name", value)
+        case .wildcard(let value): (family, host) = ("wildcard", value)
         case .ipv4(let value): (family, host) = ("ipv4", value)
         case .ipv6(let value): (family, host) = ("ipv6", value)
         }
@@ -169,6 +170,7 @@ extension SessionRecord {
         else { return nil }
         switch object["family"] as? String {
         case "name": return NetworkRule(host: .name(host), port: value, origin: .builtin)
+        case "wildcard": return NetworkRule(host: .wildcard(host), port: value, origin: .builtin)
         case "ipv4": return NetworkRule(host: .ipv4(host), port: value, origin: .builtin)
         case "ipv6": return NetworkRule(host: .ipv6(host), port: value, origin: .builtin)
         default: return nil
