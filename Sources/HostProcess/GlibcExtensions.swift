@@ -17,6 +17,12 @@ import Diagnostics
         /// `pipe2` (glibc 2.9).
         package typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
 
+        /// `setns` (glibc 2.14).
+        package typealias SetNamespace = @convention(c) (Int32, Int32) -> Int32
+
+        /// `CLONE_NEWNET` from `<sched.h>`; the value is part of the kernel's ABI.
+        package static let newNetworkNamespaceFlag: Int32 = 0x4000_0000
+
         /// `POSIX_SPAWN_SETSID` from `<spawn.h>` (glibc 2.26); the value is part of glibc's ABI.
         package static let spawnSetSessionFlag: Int32 = 0x80
 
@@ -26,6 +32,9 @@ import Diagnostics
         package static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
         /// Creates a pipe with flags (`O_CLOEXEC`) in one step, so no other thread's fork sees it open.
         package static let pipe2: Pipe2? = symbol("pipe2")
+
+        /// Moves the calling thread into the namespace a descriptor refers to.
+        package static let setNamespace: SetNamespace? = symbol("setns")
 
         private static func symbol<Function>(_ name: String) -> Function? {
             // The handle of the program itself searches every loaded library; it is never closed.

@@ -32,6 +32,7 @@ enum MinoCommand: CommandGroup {
             CompletionsCommand<MinoCommand>.self,
             HelpCommand.self,
             SuperviseCommand.self,
+            FenceHookCommand.self,
         ]
     }
 

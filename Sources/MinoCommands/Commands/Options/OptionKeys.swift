@@ -73,6 +73,11 @@ extension OptionKey {
     static let native = OptionKey("native")
     static let uninstall = OptionKey("uninstall")
 
+    // `fence-hook`.
+    static let ruleset = OptionKey("ruleset")
+    static let socket = OptionKey("socket")
+    static let nft = OptionKey("nft")
+
     // `cache`.
     static let days = OptionKey("days")
     static let dryRun = OptionKey("dry-run")
