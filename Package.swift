@@ -59,7 +59,8 @@ let package = Package(
         .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
 
         .target(
-            name: "TestSupport", dependencies: ["Diagnostics", "TOML", "PolicyModel", "PolicyCompiler"],
+            name: "TestSupport",
+            dependencies: ["Diagnostics", "TOML", "PolicyModel", "PolicyCompiler", "HostProcess", "PolicyExecutor"],
             path: "Tests/TestSupport"),
         .testTarget(name: "PolicyModelTests", dependencies: ["Diagnostics", "PolicyModel", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["Diagnostics", "TOML", "TestSupport"]),

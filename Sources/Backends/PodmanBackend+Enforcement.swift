@@ -16,7 +16,7 @@ extension PodmanBackend {
             network =
                 wrapper
                 ? "bridge; the fence is loaded by the in-container wrapper before the agent starts"
-                : "bridge; the fence is loaded into the container's namespace from the host before it starts"
+                : "bridge; the fence hook loads the fence into the container's namespace before the agent starts"
         }
         reports.append(EnforcementReport("network.mode", .kernel, network))
         reports.append(

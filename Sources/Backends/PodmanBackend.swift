@@ -186,6 +186,12 @@ public enum PodmanBackend {
         builder.add(["--label", "\(sessionLabel)=\(session.name)"], origin: policy.session.name?.origin)
         builder.add(["-w", policy.project.workdir.value], origin: policy.project.workdir.origin)
         builder.add(["--network", networkFlag(policy.network.mode.value)], origin: policy.network.mode.origin)
+        if policy.network.mode.value == .allowlist, wrapper == nil {
+            // The session's resolver, on loopback inside the namespace, is the only nameserver;
+            // no search domains, so a short name is not sent out under the host's domains.
+            builder.add(
+                ["--dns", EgressPolicyAddress.resolver, "--dns-search", "."], origin: policy.network.enforcement.origin)
+        }
         builder.add(["--cap-drop", "ALL"])
         if wrapper != nil {
             for capability in CapshWrapperBackend.addedCapabilities {

@@ -14,12 +14,9 @@ public enum PodmanCommands {
     public static func build(tag: String, context: String) -> [String] {
         ["build", "--tag", tag, "--file", context + "/Containerfile", context]
     }
-    /// `init CONTAINER`: the container's namespaces exist, nothing runs yet.
-    public static func initialize(_ container: String) -> [String] { ["init", container] }
-    /// `inspect --format '{{.State.Pid}} {{.ResolvConfPath}}' CONTAINER`.
-    public static func pidAndResolvConf(_ container: String) -> [String] {
-        ["inspect", "--format", "{{.State.Pid}} {{.ResolvConfPath}}", container]
-    }
+    /// `--hooks-dir DIR`, the global option (before the verb) that makes the container runtime
+    /// run the session's fence hook.
+    public static func hooksDirectory(_ directory: String) -> [String] { ["--hooks-dir", directory] }
     /// `inspect --format {{.State.Running}} CONTAINER`.
     public static func running(_ container: String) -> [String] {
         ["inspect", "--format", "{{.State.Running}}", container]

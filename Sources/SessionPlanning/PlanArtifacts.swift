@@ -10,7 +10,16 @@ package struct PlanArtifacts {
     package static let previewProxyPort: UInt16 = 49152
 
     package var podman: PodmanInvocation?
+    /// The iptables fence of the in-container wrapper applier.
     package var netfilter: NetfilterRuleset?
+    /// The session runtime files of the fence hook (netns applier).
+    package var fenceFiles: FenceHookFiles?
+    /// The OCI hook definition that loads the fence (netns applier).
+    package var fenceHook: FenceHookDefinition?
+    /// The fence the hook loads (netns applier).
+    package var nftables: NftablesRuleset?
+    /// The session resolver's configuration (netns applier).
+    package var resolver: ResolverConfiguration?
     package var execWrapper: WrapperScript?
     package var pfAnchor: PFAnchor?
     package var pfConf: PFConfReference?
@@ -25,7 +34,9 @@ package struct PlanArtifacts {
         var seen = Set<String>()
         var reports = [EnforcementReport]()
         let all: [[EnforcementReport]] = [
-            podman?.enforcement ?? [], netfilter?.enforcement ?? [], pfAnchor?.enforcement ?? [],
+            podman?.enforcement ?? [], nftables?.enforcement ?? [], resolver?.enforcement ?? [],
+            netfilter?.enforcement ?? [],
+            pfAnchor?.enforcement ?? [],
             sudoers?.enforcement ?? [], helperRequest?.enforcement ?? [],
         ]
         for report in all.joined() where seen.insert(report.element).inserted {
@@ -56,8 +67,19 @@ package struct PlanArtifacts {
                 artifacts.podman = try PodmanBackend.create(
                     policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
             }
-            artifacts.netfilter = try NetfilterBackend.ruleset(for: policy, facts: facts, resolution: resolution)
+            if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .netns,
+                let tools = facts.fenceTools
+            {
+                let files = FenceHookFiles(directory: facts.runtimeDirectory + "/" + session)
+                artifacts.fenceFiles = files
+                artifacts.nftables = try NftablesBackend.ruleset(for: policy.network)
+                artifacts.resolver = ResolverConfigurationBackend.configuration(for: policy.network, facts: facts)
+                artifacts.fenceHook = FenceHookDefinition(
+                    files: files, mino: facts.minoExecutable ?? "mino", nft: tools.nft,
+                    origin: policy.network.enforcement.origin)
+            }
             if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .wrapper {
+                artifacts.netfilter = try NetfilterBackend.ruleset(for: policy, facts: facts, resolution: resolution)
                 artifacts.execWrapper = try CapshWrapperBackend.execScript(
                     command: [policy.shell.value], origin: policy.shell.origin, facts: facts)
             }

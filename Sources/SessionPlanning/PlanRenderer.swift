@@ -40,6 +40,15 @@ package enum PlanRenderer {
                     "WRAPPER SCRIPT (runs as container root, then drops to the agent)", annotated(wrapper.lines))
             }
         }
+        if let ruleset = artifacts.nftables, let files = artifacts.fenceFiles {
+            out += section("NFTABLES \(files.rulesetFile) (loaded by the fence hook, nft -f)", annotated(ruleset.lines))
+        }
+        if let hook = artifacts.fenceHook, let files = artifacts.fenceFiles {
+            out += section("OCI HOOK \(files.hookFile) (podman --hooks-dir)", annotated(hook.lines))
+        }
+        if let resolver = artifacts.resolver {
+            out += section("SESSION RESOLVER (mino, host side; socket in the sandbox)", annotated(resolver.lines))
+        }
         if let netfilter = artifacts.netfilter {
             out += section("NETFILTER (IPv4, iptables-restore)", annotated(netfilter.ipv4Lines))
             out += section("NETFILTER (IPv6, ip6tables-restore)", annotated(netfilter.ipv6Lines))
@@ -114,6 +123,11 @@ package enum PlanRenderer {
         if let netfilter = artifacts.netfilter {
             documents["netfilter"] = .object(["ipv4": .string(netfilter.ipv4), "ipv6": .string(netfilter.ipv6)])
         }
+        if let ruleset = artifacts.nftables { documents["nftables"] = .string(ruleset.rendered) }
+        if let hook = artifacts.fenceHook, let files = artifacts.fenceFiles {
+            documents["fence_hook"] = .object(["path": .string(files.hookFile), "text": .string(hook.rendered)])
+        }
+        if let resolver = artifacts.resolver { documents["resolver"] = resolver.json }
         if let exec = artifacts.execWrapper { documents["exec_wrapper"] = .string(exec.rendered) }
         if let composition = artifacts.composition { documents["layers"] = layersJSON(composition) }
         if let anchor = artifacts.pfAnchor {

@@ -95,7 +95,7 @@ package enum SessionPlanner {
         let detach = policy.session.detach.value
         let terminal = detach ? TerminalMode.none : input.terminal
         let fenceFromHost = policy.network.mode.value == .allowlist && policy.network.enforcement.value == .netns
-        let direct = !detach && !fenceFromHost
+        let direct = !detach
         let homeVolume = HomeVolume.volume(for: policy)
         let artifacts: PlanArtifacts
         do {

@@ -32,20 +32,18 @@ public struct SessionStep: Hashable, Sendable {
         case runAttached = "run-attached"
         /// Creates the container.
         case createContainer = "create-container"
-        /// Creates the container's namespaces without starting it.
-        case initContainer = "init-container"
-        /// Reads the container's pid and resolvers (late-bound facts for the fence).
-        case inspectContainer = "inspect-container"
-        /// Loads one netfilter table into the container's network namespace from the host.
-        case loadFence = "load-fence"
+        /// Writes the fence ruleset and the OCI hook that loads it into the session's runtime
+        /// directory (the hook runs inside `podman run`/`podman start`, before the agent).
+        case prepareFence = "prepare-fence"
+        /// Takes the resolver's sockets from the fence hook, then answers DNS for allowed names
+        /// only and pins the answers into the fence, until the container ends.
+        case serveResolver = "serve-resolver"
         /// Starts the container and attaches to it.
         case startAttached = "start-attached"
         /// Starts the container in the background.
         case startDetached = "start-detached"
         /// Starts the supervisor process of a detached session.
         case spawnSupervisor = "spawn-supervisor"
-        /// Re-resolves the allowed names and reloads the fence while the session runs.
-        case refreshFence = "refresh-fence"
         /// Waits for the container to end (the supervisor of a detached session).
         case waitContainer = "wait-container"
         /// Stops and removes the container.
@@ -68,7 +66,7 @@ public struct SessionStep: Hashable, Sendable {
     public var action: Action
     /// Who performs it.
     public var performer: Performer
-    /// What it acts on: an image, a volume, a layer, the session name, a netfilter family.
+    /// What it acts on: an image, a volume, a layer, the session name, a directory.
     public var subject: String
     /// A query run first, when the step is conditional.
     public var check: [String]?
@@ -78,7 +76,7 @@ public struct SessionStep: Hashable, Sendable {
     public var when: String?
     /// Names of the variables whose values the process gets in its environment.
     public var environment: [String]
-    /// The artifact fed on standard input (`netfilter.ipv4`), if any.
+    /// The artifact the step writes or feeds on standard input (`nftables`), if any.
     public var input: String?
 
     /// Creates a step.

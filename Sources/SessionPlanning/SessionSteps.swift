@@ -7,7 +7,8 @@ import TOML
 /// The ordered steps of a container session, from a plan's policy, artifacts and facts.
 enum SessionSteps {
     /// The steps of `plan` (whose `steps` are still empty). `direct`: attached with one
-    /// `podman run`; `fenceFromHost`: the allowlist is loaded into the container's namespace.
+    /// `podman run`; `fenceFromHost`: the allowlist is loaded into the container's namespace by
+    /// the fence hook and the session has mino's resolver.
     static func container(_ plan: SessionPlan, direct: Bool, fenceFromHost: Bool) throws(DiagnosticError)
         -> [SessionStep]
     {
@@ -68,10 +69,22 @@ enum SessionSteps {
         guard let podman else { return steps }
         let environment = podman.environment.keys.sorted()
         let image = policy.image.value
+        let performer: SessionStep.Performer = plan.policy.session.detach.value ? .supervisor : .run
+        // With the fence hook, every podman command that starts the container names its hooks.
+        var global = ["podman"]
+        var serve: SessionStep?
+        if fenceFromHost, let files = plan.artifacts.fenceFiles {
+            global += PodmanCommands.hooksDirectory(files.hooksDirectory)
+            steps.append(SessionStep(.prepareFence, subject: files.directory, input: "nftables"))
+            serve = SessionStep(
+                .serveResolver, subject: files.socket, performer: performer,
+                when: "from before the container starts until it ends; if it stops, DNS and new connections fail")
+        }
         if direct {
+            if let serve { steps.append(serve) }
             steps.append(
                 SessionStep(
-                    .runAttached, subject: container, argv: ["podman"] + podman.argv,
+                    .runAttached, subject: container, argv: global + podman.argv,
                     when:
                         "again after `podman \(PodmanCommands.pull(image).joined(separator: " "))` if podman exits 125 and "
                         + "`podman \(PodmanCommands.imageExists(image).joined(separator: " "))` fails",
@@ -92,47 +105,22 @@ enum SessionSteps {
                     argv: ["podman"] + PodmanCommands.pull(image), when: "the image is missing"))
         }
         steps.append(
-            SessionStep(.createContainer, subject: container, argv: ["podman"] + podman.argv, environment: environment))
-        if fenceFromHost, let tools = plan.facts.fenceTools {
-            steps.append(
-                SessionStep(.initContainer, subject: container, argv: ["podman"] + PodmanCommands.initialize(container))
-            )
-            steps.append(
-                SessionStep(
-                    .inspectContainer, subject: container,
-                    argv: ["podman"] + PodmanCommands.pidAndResolvConf(container)))
-            for (family, tool) in [("ipv4", tools.ipv4), ("ipv6", tools.ipv6)] {
-                let enter = [tools.nsenter, "--target", SessionStep.Placeholder.containerPID, "--net", tool]
-                steps.append(
-                    SessionStep(
-                        .loadFence, subject: family,
-                        argv: plan.facts.isRootless ? ["podman"] + PodmanCommands.unshare(enter) : enter,
-                        input: "netfilter." + family))
-            }
-        }
-        let performer: SessionStep.Performer = plan.policy.session.detach.value ? .supervisor : .run
-        let refreshes =
-            fenceFromHost && policy.network.rules.contains { if case .name = $0.host { true } else { false } }
-        let refresh = SessionStep(
-            .refreshFence, subject: container, performer: performer,
-            when: "while the session runs, when an allowed name's addresses change")
+            SessionStep(.createContainer, subject: container, argv: global + podman.argv, environment: environment))
         if plan.policy.session.detach.value {
-            steps.append(
-                SessionStep(
-                    .startDetached, subject: container,
-                    argv: ["podman"] + PodmanCommands.start(container, attach: false)))
+            // The supervisor listens for the fence hook; the hook waits for it.
             steps.append(
                 SessionStep(
                     .spawnSupervisor, subject: plan.sessionName,
                     argv: [plan.facts.minoExecutable ?? "mino", "supervise", plan.sessionName]))
-            if refreshes { steps.append(refresh) }
-        } else {
-            // The refresher starts first and runs while the agent is attached.
-            if refreshes { steps.append(refresh) }
+            if let serve { steps.append(serve) }
             steps.append(
                 SessionStep(
-                    .startAttached, subject: container, argv: ["podman"] + PodmanCommands.start(container, attach: true)
-                ))
+                    .startDetached, subject: container, argv: global + PodmanCommands.start(container, attach: false)))
+        } else {
+            if let serve { steps.append(serve) }
+            steps.append(
+                SessionStep(
+                    .startAttached, subject: container, argv: global + PodmanCommands.start(container, attach: true)))
         }
         if performer == .supervisor {
             steps.append(

@@ -69,6 +69,9 @@ enum GoldenPipeline {
             files["netfilter-v6.rules"] = netfilter.ipv6
         }
         if let exec = artifacts.execWrapper { files["exec-wrapper.sh"] = exec.rendered }
+        if let ruleset = artifacts.nftables { files["fence.nft"] = ruleset.rendered }
+        if let hook = artifacts.fenceHook { files["fence-hook.json"] = hook.rendered }
+        if let resolver = artifacts.resolver { files["resolver.json"] = resolver.rendered }
         if let containerfile = plan.composition?.containerfile { files["Containerfile"] = containerfile.rendered }
         if let tag = plan.composition?.tag { files["image.tag"] = tag + "\n" }
         if let anchor = artifacts.pfAnchor { files["pf.anchor"] = anchor.rendered }
@@ -80,10 +83,12 @@ enum GoldenPipeline {
 
     /// The case's plan, made the way `mino plan` (or, for `.run`, `mino run`) makes it: the
     /// command line parsed, the real source loading over the case's files, the one planner.
-    static func plan(_ golden: GoldenCase, purpose: SessionPlanner.Purpose, resolve: Bool? = nil)
-        throws(DiagnosticError) -> SessionPlan
-    {
-        let (facts, resolution) = facts(golden)
+    /// `runtimeDirectory` replaces the fake host's one when the plan is to be executed.
+    static func plan(
+        _ golden: GoldenCase, purpose: SessionPlanner.Purpose, resolve: Bool? = nil, runtimeDirectory: String? = nil
+    ) throws(DiagnosticError) -> SessionPlan {
+        var (facts, resolution) = facts(golden)
+        if let runtimeDirectory { facts.runtimeDirectory = runtimeDirectory }
         let project = golden.pairs("facts.txt")["project"] ?? PolicyFixtures.projectDirectory
         let environment = ["HOME": facts.homeDirectory].merging(golden.pairs("env.txt")) { $1 }
 

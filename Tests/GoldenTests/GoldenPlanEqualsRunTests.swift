@@ -26,7 +26,9 @@ import Testing
     /// `inspect` a pid, everything else succeeds.
     static func fakePodman() -> RecordingCommandRunner {
         RecordingCommandRunner { spec in
-            let words = [spec.executable] + spec.arguments
+            // The runtime would run the session's fence hook here.
+            FakeFenceHook.performIfHooked([spec.executable] + spec.arguments)
+            let words = FakeFenceHook.withoutHooks([spec.executable] + spec.arguments)
             func answer(_ status: Int32, _ output: String = "") -> Result<ProcessResult, ProcessError> {
                 .success(ProcessResult(status: .exited(status), output: Array(output.utf8)))
             }
@@ -54,8 +56,11 @@ import Testing
 
     @Test(arguments: runnable)
     func runExecutesExactlyThePlannedSteps(_ golden: GoldenCase) throws {
-        let planned = try GoldenPipeline.plan(golden, purpose: .plan, resolve: true)
-        let run = try GoldenPipeline.plan(golden, purpose: .run)
+        // The fence hook's files go to a private directory of this test (a short path: it holds a socket).
+        let runtime = "/tmp/mino-golden-rt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        let planned = try GoldenPipeline.plan(golden, purpose: .plan, resolve: true, runtimeDirectory: runtime)
+        let run = try GoldenPipeline.plan(golden, purpose: .run, runtimeDirectory: runtime)
         #expect(PlanRenderer.json(run) == PlanRenderer.json(planned), "\(golden.name): run plans differently")
 
         // Strict credentials need the providers' real CLIs to answer; the plan is compared above.

@@ -20,12 +20,13 @@ import Testing
         ]
         let hidden = Set(MinoCommand.spec.subcommands.filter(\.isHidden).map { [$0.name] })
         #expect(Set(MinoCommand.spec.allPaths).subtracting(hidden) == expected)
-        #expect(hidden == [["supervise"]])
+        #expect(hidden == [["supervise"], ["fence-hook"]])
     }
 
     @Test func hiddenCommandsStayOutOfHelp() {
         let run = MinoRun(["--help"])
         #expect(!run.stdout.contains("supervise"))
+        #expect(!run.stdout.contains("fence-hook"))
     }
 
     @Test func runAndPlanShareTheRunOptions() throws {

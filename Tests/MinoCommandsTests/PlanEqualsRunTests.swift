@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import PolicyModel
 import SessionPlanning
+import TestSupport
 import Testing
 
 @testable import HostProcess
@@ -34,7 +35,8 @@ import Testing
             containerResolvers: ["10.88.0.1"],
             resolvedAddresses: ["github.com": ["140.82.112.3"], "registry.npmjs.org": ["104.16.0.35"]],
             sshAuthSocket: nil, hardLimits: ["nofile": 524_288, "nproc": 127_000], minoVersion: MinoRun.testVersion,
-            generatedSessionName: "session-0badcafe", minoExecutable: "/usr/local/bin/mino")
+            generatedSessionName: "session-0badcafe", minoExecutable: "/usr/local/bin/mino",
+            runtimeDirectory: "/tmp/mino-test-rt-\(getpid())")
         change(&facts)
         return facts
     }
@@ -43,7 +45,9 @@ import Testing
     /// conditional action runs; `create` prints an id, `inspect` a pid, the base image has an ID.
     static func fakePodman() -> RecordingCommandRunner {
         RecordingCommandRunner { spec in
-            let words = [spec.executable] + spec.arguments
+            // The runtime would run the session's fence hook here.
+            FakeFenceHook.performIfHooked([spec.executable] + spec.arguments)
+            let words = FakeFenceHook.withoutHooks([spec.executable] + spec.arguments)
             func answer(_ status: Int32, _ output: String = "") -> Result<ProcessResult, ProcessError> {
                 .success(ProcessResult(status: .exited(status), output: Array(output.utf8)))
             }
@@ -148,14 +152,15 @@ import Testing
         #expect(outcome.planned[SessionStep.Action.createContainer] == nil)
     }
 
-    @Test func attachedAllowlistLoadsTheFenceFromTheHost() throws {
+    @Test func attachedAllowlistIsOnePodmanRunWithTheFenceHook() throws {
         let outcome = try check(["--network-allow", "github.com:443", "--no-github", "-n", "fenced", "--", "true"])
-        #expect(outcome.planned[SessionStep.Action.loadFence] == 2)
-        #expect(outcome.planned[SessionStep.Action.startAttached] == 1)
-        #expect(outcome.planned[SessionStep.Action.refreshFence] == 1)
+        #expect(outcome.planned[SessionStep.Action.prepareFence] == 1)
+        #expect(outcome.planned[SessionStep.Action.serveResolver] == 1)
+        #expect(outcome.planned[SessionStep.Action.runAttached] == 1)
+        #expect(outcome.planned[SessionStep.Action.createContainer] == nil)
     }
 
-    @Test func rootfulFenceLoadsWithoutPodmanUnshare() throws {
+    @Test func rootfulFenceHookRunsTheSame() throws {
         try check(
             ["--network-allow", "140.82.112.3:443", "--no-github", "--", "true"],
             facts: Self.facts { $0.isRootless = false })
@@ -198,7 +203,7 @@ import Testing
         let outcome = try check(
             ["--network-allow", "github.com:443", "--no-github", "--", "true"],
             facts: Self.facts { $0.fenceTools = nil })
-        #expect(outcome.planned[SessionStep.Action.loadFence] == nil)
+        #expect(outcome.planned[SessionStep.Action.prepareFence] == nil)
         #expect(outcome.planned[SessionStep.Action.runAttached] == 1)
     }
 

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import PolicyModel
 import SessionPlanning
+import TestSupport
 import Testing
 
 @testable import HostProcess
@@ -39,7 +40,8 @@ struct ExecutorHarness {
             isRootless: true, cgroupVersion: 2, pidsLimitSupported: true, podmanVersion: "4.3.1",
             containerResolvers: ["10.88.0.1"], resolvedAddresses: ["github.com": ["140.82.112.3"]],
             sshAuthSocket: nil, hardLimits: ["nofile": 524_288, "nproc": 127_000], minoVersion: MinoRun.testVersion,
-            generatedSessionName: "session-0badcafe", minoExecutable: minoExecutable)
+            generatedSessionName: "session-0badcafe", minoExecutable: minoExecutable,
+            runtimeDirectory: "/tmp/mino-test-rt-\(getpid())")
         change(&facts)
         return facts
     }
@@ -64,8 +66,10 @@ struct ExecutorHarness {
     /// id, `inspect` a pid, `wait` exit code 0; everything else succeeds silently.
     static func podman(_ script: @escaping Script = { _ in nil }) -> RecordingCommandRunner {
         RecordingCommandRunner { spec in
-            let words = [spec.executable] + spec.arguments
+            let words = FakeFenceHook.withoutHooks([spec.executable] + spec.arguments)
             let answer = script(words) ?? defaultAnswer(words)
+            // The runtime runs the fence hook before the agent, unless the script made podman fail.
+            if answer.status == 0 { FakeFenceHook.performIfHooked([spec.executable] + spec.arguments) }
             return .success(
                 ProcessResult(
                     status: .exited(answer.status), output: Array(answer.output.utf8), error: Array(answer.error.utf8)))
@@ -155,18 +159,20 @@ final class CallCounter: @unchecked Sendable {
         harness = try ExecutorHarness()
     }
 
-    /// An allowlist of an address literal: create, init, inspect, two fence loads, start
-    /// --attach (no DNS refresher, since no name is allowed).
+    /// An allowlist of an address literal: the fence files, the resolver, one `podman run` whose
+    /// runtime runs the fence hook.
     static let fenced = ["--network-allow", "140.82.112.3:443", "--no-github"]
     static let unfenced = ["--network", "none", "--no-github"]
+    /// A detached session: create, the supervisor, start.
+    static let created = ["-d", "--network", "none", "--no-github"]
 
     // MARK: - Failure after the session record exists
 
     @Test func aFailureAfterTheRecordExistsRemovesTheContainerAndMarksTheSessionFailed() throws {
         let runner = ExecutorHarness.podman { argv in
-            argv.starts(with: ["podman", "init"]) ? .init(125, error: "Error: OCI runtime error: boom") : nil
+            argv.starts(with: ["podman", "start"]) ? .init(125, error: "Error: OCI runtime error: boom") : nil
         }
-        let result = harness.run(["run", "-n", "broken"] + Self.fenced + ["--", "true"], runner: runner)
+        let result = harness.run(["run", "-n", "broken"] + Self.created + ["--", "true"], runner: runner)
 
         #expect(result.status == 1)
         #expect(result.stderr.contains("podman.failed"), "\(result.stderr)")
@@ -174,7 +180,7 @@ final class CallCounter: @unchecked Sendable {
         #expect(runner.attachedRuns.isEmpty)
         let record = try #require(harness.store.load("broken"))
         #expect(record.status == .failed)
-        #expect(record.endReason?.contains("podman init") == true, "\(record.endReason ?? "nil")")
+        #expect(record.endReason?.contains("podman start") == true, "\(record.endReason ?? "nil")")
         #expect(record.endReason?.contains("boom") == true, "\(record.endReason ?? "nil")")
         #expect(harness.auditEvents.map(\.event).contains("session.failed"))
     }
@@ -188,9 +194,9 @@ final class CallCounter: @unchecked Sendable {
         #expect(record.status == .stopped)
         #expect(record.exitCode == 0)
         #expect(record.endReason == nil)
-        #expect(record.containerID == ExecutorHarness.containerID)
-        let removals = runner.argvs.filter { $0.starts(with: ["podman", "rm"]) }
-        #expect(removals == [["podman", "rm", "--force", "--time", "0", record.containerName]])
+        // One `podman run --rm`: its name is its id, and podman removes it.
+        #expect(record.containerID == record.containerName)
+        #expect(!runner.argvs.contains { $0.starts(with: ["podman", "rm"]) })
     }
 
     @Test func aFailureBeforeTheRecordExistsLeavesNoRecordAndRemovesNothing() throws {
@@ -212,66 +218,35 @@ final class CallCounter: @unchecked Sendable {
 
     // MARK: - The fence gates the agent
 
-    @Test func aFailingFenceLoadNeverStartsTheAgent() throws {
+    @Test func aFenceHookThatFailsNeverCountsAsAStartedAgent() throws {
+        // The runtime refused to start the container (the hook exited non-zero): no handoff.
         let runner = ExecutorHarness.podman { argv in
-            argv.starts(with: ["podman", "unshare"]) ? .init(1, error: "iptables-restore: permission denied") : nil
+            argv.contains("--hooks-dir") ? .init(126, error: "error executing hook: mino fence hook: nft refused") : nil
         }
         let result = harness.run(["run", "-n", "nofence"] + Self.fenced + ["--", "true"], runner: runner)
 
         #expect(result.status == 1)
         #expect(result.stderr.contains("network.fence-failed"), "\(result.stderr)")
-        #expect(result.stderr.contains("permission denied"), "\(result.stderr)")
-        #expect(runner.attachedRuns.isEmpty)
-        #expect(!runner.argvs.contains { $0.contains("start") })
-        #expect(runner.argvs.contains(["podman", "rm", "--force", "--time", "0", ExecutorHarness.containerID]))
         #expect(harness.store.load("nofence")?.status == .failed)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/mino-test-rt-\(getpid())/nofence"))
     }
 
-    @Test func aFailingIPv6LoadAfterASuccessfulIPv4LoadStillNeverStartsTheAgent() throws {
-        // Rootful: the loads are nsenter itself; the IPv4 table goes in, the IPv6 one fails.
-        let runner = ExecutorHarness.podman { argv in
-            argv.first == FenceTools.standard.nsenter && argv.last == FenceTools.standard.ipv6
-                ? .init(2, error: "ip6tables-restore: line 3 failed") : nil
-        }
-        let result = harness.run(
-            ["run", "-n", "half"] + Self.fenced + ["--", "true"], runner: runner,
-            facts: ExecutorHarness.facts { $0.isRootless = false })
-
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("network.fence-failed"), "\(result.stderr)")
-        let loads = runner.argvs.filter { $0.first == FenceTools.standard.nsenter }
-        #expect(loads.count == 2)
-        #expect(runner.attachedRuns.isEmpty)
-        #expect(runner.ran(["podman", "rm", "--force", "--time", "0"]))
-        #expect(harness.store.load("half")?.status == .failed)
-    }
-
-    @Test func aSuccessfulFenceLoadStartsTheAgentAfterBothTables() throws {
+    @Test func aFencedRunNamesItsHookAndServesTheResolver() throws {
         let runner = ExecutorHarness.podman()
         let result = harness.run(["run", "-n", "fenced"] + Self.fenced + ["--", "true"], runner: runner)
 
         #expect(result.status == 0, "\(result.stderr)")
-        let argvs = runner.argvs
-        let loads = argvs.indices.filter { argvs[$0].starts(with: ["podman", "unshare"]) }
-        let start = try #require(argvs.firstIndex { $0.starts(with: ["podman", "start", "--attach"]) })
-        #expect(loads.count == 2)
-        #expect(loads.allSatisfy { $0 < start })
-        // The pid podman reported replaced the placeholder; the ruleset went in on stdin.
-        for index in loads {
-            #expect(argvs[index].contains(ExecutorHarness.containerPID))
-            #expect(!argvs[index].contains(SessionStep.Placeholder.containerPID))
-            guard case .bytes(let bytes) = runner.invocations[index].spec.input else {
-                Issue.record("fence load without a ruleset on stdin")
-                continue
-            }
-            #expect(String(decoding: bytes, as: UTF8.self).contains("*filter"))
-        }
-        #expect(String(decoding: Self.input(runner.invocations[loads[0]]), as: UTF8.self).contains("140.82.112.3"))
+        let run = try #require(runner.argvs.first { $0.contains("run") && $0.contains("--hooks-dir") })
+        let hooks = try #require(run.firstIndex(of: "--hooks-dir"))
+        #expect(run[hooks + 1] == "/tmp/mino-test-rt-\(getpid())/fenced/hooks")
+        #expect(run.contains("--dns") && run.contains("127.0.0.1"))
         let record = try #require(harness.store.load("fenced"))
-        #expect(record.fencePID == 4242)
-        #expect(record.fenceLoads.count == 2)
-        #expect(record.fenceRules.map(\.description) == ["140.82.112.3:443"])
-        #expect(harness.auditEvents.map(\.event).contains("network.fence.applied"))
+        #expect(record.resolver?.rules.map(\.text) == ["140.82.112.3:443"])
+        let events = harness.auditEvents.map(\.event)
+        #expect(events.contains("network.fence.prepared"))
+        #expect(events.contains("network.resolver.started"))
+        // The session's runtime files are gone once it ended.
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/mino-test-rt-\(getpid())/fenced"))
     }
 
     static func input(_ invocation: RecordingCommandRunner.Invocation) -> [UInt8] {
@@ -285,7 +260,7 @@ final class CallCounter: @unchecked Sendable {
         let runner = ExecutorHarness.podman { argv in
             argv.starts(with: ["podman", "create"]) ? .init(0, "\n") : nil
         }
-        let result = harness.run(["run", "-n", "noid"] + Self.fenced + ["--", "true"], runner: runner)
+        let result = harness.run(["run", "-n", "noid"] + Self.created + ["--", "true"], runner: runner)
 
         #expect(result.status == 1)
         #expect(result.stderr.contains("no container id"), "\(result.stderr)")
@@ -302,7 +277,7 @@ final class CallCounter: @unchecked Sendable {
         let runner = ExecutorHarness.podman { argv in
             argv.starts(with: ["podman", "create"]) ? .init(0, "WARNING: something odd\n") : nil
         }
-        let result = harness.run(["run", "-n", "oddid"] + Self.fenced + ["--", "true"], runner: runner)
+        let result = harness.run(["run", "-n", "oddid"] + Self.created + ["--", "true"], runner: runner)
 
         #expect(result.status == 1)
         #expect(runner.attachedRuns.isEmpty)
@@ -369,11 +344,8 @@ final class CallCounter: @unchecked Sendable {
 
         #expect(result.status == 130)
         let record = try #require(harness.store.load("fencedint"))
-        let argvs = runner.argvs
-        let stop = try #require(argvs.firstIndex(of: ["podman", "stop", "--time", "10", record.containerName]))
-        let remove = try #require(
-            argvs.firstIndex(of: ["podman", "rm", "--force", "--time", "0", record.containerName]))
-        #expect(stop < remove)
+        // The one `podman run --rm` is stopped; podman removes it.
+        #expect(runner.argvs.contains(["podman", "stop", "--time", "10", record.containerName]))
         #expect(record.endReason == "stopped by signal 2")
     }
 
@@ -704,7 +676,8 @@ final class CallCounter: @unchecked Sendable {
 
         #expect(result.status == 0, "\(result.stderr)")
         #expect(runner.argvNeverContains(Self.secret))
-        let create = try #require(runner.invocations.first { $0.argv.starts(with: ["podman", "create"]) })
+        let create = try #require(
+            runner.invocations.first { FakeFenceHook.withoutHooks($0.argv).starts(with: ["podman", "create"]) })
         #expect(create.spec.environment["TOKEN"] == Self.secret)
         #expect(create.argv.contains("TOKEN"))
         let supervisor = try #require(runner.detachedSpawns.first)

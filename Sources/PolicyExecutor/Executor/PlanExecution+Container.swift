@@ -39,47 +39,32 @@ extension PlanExecution {
         return id
     }
 
-    /// The created container's pid and the resolvers podman wrote into its resolv.conf.
-    package func inspect(_ step: SessionStep) throws(ExecutorFailure) -> (pid: Int32, resolvers: [String]) {
-        guard let found = PodmanClient.pidAndResolvers(fromInspectOutput: try runChecked(step.argv).outputText) else {
+    /// Writes the fence ruleset and the hook definition into the session's runtime directory,
+    /// and keeps the resolver's configuration in the session record (the supervisor of a
+    /// detached session serves it from there).
+    package func prepareFence(_ step: SessionStep, audit: AuditLog) throws(ExecutorFailure) {
+        guard let files = plan.artifacts.fenceFiles, let hook = plan.artifacts.fenceHook,
+            let ruleset = plan.artifacts.nftables
+        else { return }
+        guard plan.facts.minoExecutable != nil else {
             throw ExecutorFailure(
-                .failed, diagnostics: [.podmanFailed("inspect", status: .exited(0), stderr: "no pid")])
+                .failed,
+                diagnostics: [.error("mino.no-executable", "cannot find the mino executable the fence hook runs")])
         }
-        return found
-    }
-
-    /// Loads one table of the fence, re-rendered from the plan's structured network policy with
-    /// the container's own resolvers, into its namespace; the agent never starts behind a
-    /// partial fence (a failure removes the container).
-    package func loadFence(_ step: SessionStep, _ progress: Progress, audit: AuditLog) throws(ExecutorFailure) {
-        guard let argv = step.argv, let pid = progress.pid else { return }
-        var facts = plan.facts
-        facts.containerResolvers = progress.resolvers
-        let ruleset: NetfilterRuleset?
         do {
-            ruleset = try NetfilterBackend.ruleset(for: plan.policy.network, facts: facts, resolution: .resolved)
+            try FileManager.default.createDirectory(
+                atPath: files.hooksDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try AtomicFile.write(Data(ruleset.rendered.utf8), to: files.rulesetFile, mode: 0o600)
+            try AtomicFile.write(Data(hook.rendered.utf8), to: files.hookFile, mode: 0o600)
         } catch {
-            throw ExecutorFailure(.invalidInput, diagnostics: error.diagnostics)
+            throw .runtimeDirectory(files.directory, reason: "cannot write the fence hook files")
         }
-        guard let ruleset else { return }
-        let text = step.subject == "ipv6" ? ruleset.ipv6 : ruleset.ipv4
-        try NetworkFence(runner: executor.runner, environment: executor.environment).load(
-            text, argv: argv, pid: pid)
-        guard step.subject == "ipv6" else { return }
-        // Both tables are in: the session record keeps what a refresh re-renders from.
-        let loads = plan.steps.filter { $0.action == .loadFence }.compactMap(\.argv)
-        try update { record in
-            record.fenceRules = plan.policy.network.rules
-            record.fenceLoads = loads
-            record.fencePID = pid
-            record.resolvers = progress.resolvers
-        }
+        try update { record in record.resolver = plan.artifacts.resolver }
         audit.record(
-            "network.fence.applied",
+            "network.fence.prepared",
             [
                 "name": .string(plan.sessionName), "enforcement": .string("netns"),
                 "rules": .array(plan.policy.network.rules.map { .string($0.description) }),
-                "resolvers": .array(progress.resolvers.map { .string($0) }),
             ])
     }
 
@@ -125,7 +110,6 @@ extension PlanExecution {
             do {
                 return try once()
             } catch {
-                progress.refresher?.stop()
                 throw ExecutorFailure(.failed, diagnostics: [.podmanUnavailable(error)])
             }
         }
@@ -134,15 +118,13 @@ extension PlanExecution {
         if step.action == .runAttached, status == .exited(125), received.value == nil,
             let present = try? executor.podman.imageExists(image), !present
         {
-            do {
-                try executor.podman.pull(image)
-            } catch {
-                progress.refresher?.stop()
-                throw error
-            }
+            try executor.podman.pull(image)
             status = try attempt()
         }
-        progress.refresher?.stop()
+        if let resolver = progress.resolver, !resolver.waitUntilServing(seconds: 0), received.value == nil {
+            // The runtime ran no agent: the hook refused (its message is in podman's output).
+            throw ExecutorFailure(.failed, diagnostics: [.fenceHookFailed(status: status)])
+        }
         progress.signal = received.value
         progress.status = received.value.map { 128 + $0.rawValue } ?? status.shellStatus
     }
@@ -170,5 +152,15 @@ extension PlanExecution {
                         help: "the supervisor is mino itself: check that this user can run that path")
                 ])
         }
+    }
+}
+
+extension Diagnostic {
+    package static func fenceHookFailed(status: ProcessStatus) -> Diagnostic {
+        .error(
+            "network.fence-failed",
+            "the fence hook did not load the fence or hand over the session resolver, so the agent did not run "
+                + "(podman exited \(status.shellStatus))",
+            help: "podman's message above names the reason; `mino status` checks what this host can enforce")
     }
 }

@@ -49,34 +49,28 @@ package struct PlanExecution {
         package var cachesToFinalise = [String]()
         package var recordCreated = false
         package var containerID: String?
-        package var pid: Int32?
-        package var resolvers: [String]
         package var status: Int32 = 0
         package var signal: ForwardedSignal?
-        package var refresher: DNSRefresher?
+        /// The session resolver this process serves (attached allowlist sessions).
+        package var resolver: SessionResolverService?
 
         /// Creates a value from its parts.
-        package init(
-            containerID: String? = nil, pid: Int32? = nil, resolvers: [String], status: Int32 = 0,
-            signal: ForwardedSignal? = nil, refresher: DNSRefresher? = nil
-        ) {
+        package init(containerID: String? = nil, status: Int32 = 0, signal: ForwardedSignal? = nil) {
             self.containerID = containerID
-            self.pid = pid
-            self.resolvers = resolvers
             self.status = status
             self.signal = signal
-            self.refresher = refresher
         }
     }
 
     package func run() throws(ExecutorFailure) -> Outcome {
-        var progress = Progress(resolvers: plan.facts.containerResolvers)
+        var progress = Progress()
         let audit = executor.audit(enabled: plan.policy.auditLog.value)
+        defer { progress.resolver?.stop() }
         for step in plan.steps(performedBy: .run) {
             do {
                 try perform(step, &progress, audit: audit)
             } catch {
-                progress.refresher?.stop()
+                progress.resolver?.stop()
                 if progress.recordCreated { fail(progress, error: error, audit: audit) }
                 throw error
             }
@@ -126,18 +120,12 @@ package struct PlanExecution {
             let id = try createContainer(step, credentials: progress.credentials)
             progress.containerID = id
             try update { $0.containerID = id }
-        case .initContainer:
-            try runChecked(step.argv)
-        case .inspectContainer:
-            let (pid, resolvers) = try inspect(step)
-            progress.pid = pid
-            if !resolvers.isEmpty { progress.resolvers = resolvers }
-        case .loadFence:
-            try loadFence(step, progress, audit: audit)
-        case .refreshFence:
-            progress.refresher = FenceRefresh.refresher(
-                record: executor.store.load(plan.sessionName), facts: plan.facts, executor: executor, audit: audit)
-            progress.refresher?.start()
+        case .prepareFence:
+            try prepareFence(step, audit: audit)
+        case .serveResolver:
+            guard let configuration = plan.artifacts.resolver, let files = plan.artifacts.fenceFiles else { return }
+            progress.resolver = try SessionResolution.start(
+                configuration, files: files, session: plan.sessionName, executor: executor, audit: audit)
         case .startAttached:
             try attach(step, &progress, audit: audit)
         case .startDetached:
@@ -176,6 +164,7 @@ package struct PlanExecution {
     /// Marks the session failed and removes whatever container exists.
     private func fail(_ progress: Progress, error: ExecutorFailure, audit: AuditLog) {
         executor.podman.stopAndRemove(progress.containerID ?? plan.containerName, seconds: 0, force: true)
+        if let files = plan.artifacts.fenceFiles { try? FileManager.default.removeItem(atPath: files.directory) }
         _ = try? executor.store.update(plan.sessionName) { record in
             record.status = .failed
             record.endReason = error.diagnostics.first?.message ?? "failed to start"

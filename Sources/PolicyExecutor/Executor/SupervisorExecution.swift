@@ -6,8 +6,8 @@ import PolicyModel
 import SessionPlanning
 
 /// What the supervisor of a detached session does: the plan's supervisor steps, kept in the
-/// session record by `mino run -d`, performed as they are — keep the fence fresh, wait for the
-/// container, remove it, finalise the caches after a clean exit, record how it ended.
+/// session record by `mino run -d`, performed as they are — serve the session resolver, wait
+/// for the container, remove it, finalise the caches after a clean exit, record how it ended.
 package struct SupervisorExecution {
     let executor: Executor
     let record: SessionRecord
@@ -26,7 +26,6 @@ package struct SupervisorExecution {
         guard record.supervisorSteps.isEmpty else { return record.supervisorSteps }
         let id = record.containerID ?? record.containerName
         return [
-            SessionStep(.refreshFence, subject: id, performer: .supervisor),
             SessionStep(
                 .waitContainer, subject: id, performer: .supervisor, argv: ["podman"] + PodmanCommands.wait(id)),
             SessionStep(
@@ -41,19 +40,27 @@ package struct SupervisorExecution {
     @discardableResult
     package func run() -> Int32? {
         let audit = executor.audit(enabled: record.auditLog)
-        var refresher: DNSRefresher?
+        var resolver: SessionResolverService?
+        defer { resolver?.stop() }
         var code: Int32?
         for step in steps {
             switch step.action {
-            case .refreshFence:
-                refresher = FenceRefresh.refresher(record: record, facts: facts, executor: executor, audit: audit)
-                refresher?.start()
+            case .serveResolver:
+                guard let configuration = record.resolver else { continue }
+                let files = FenceHookFiles(directory: (step.subject as NSString).deletingLastPathComponent)
+                do {
+                    resolver = try SessionResolution.start(
+                        configuration, files: files, session: record.name, executor: executor, audit: audit)
+                } catch {
+                    // Nothing serves the hook: it fails, and the container never starts.
+                    audit.record("network.resolver.failed", ["name": .string(record.name)])
+                }
             case .waitContainer:
                 // `podman wait` prints the exit code when the container ends (it may be gone).
                 guard let argv = step.argv, !argv.isEmpty else { continue }
                 let result = try? executor.runner.run(
                     ProcessSpec(argv[0], Array(argv.dropFirst()), environment: executor.environment), timeout: nil)
-                refresher?.stop()
+                resolver?.stop()
                 code = result.flatMap { Int32($0.outputText.trimmingCharacters(in: .whitespacesAndNewlines)) }
             case .removeContainer:
                 guard let argv = step.argv, !argv.isEmpty else { continue }
@@ -77,7 +84,6 @@ package struct SupervisorExecution {
                 continue
             }
         }
-        refresher?.stop()
         return code
     }
 }

@@ -37,16 +37,66 @@ package enum HostFactsProbe {
             hardLimits: hardLimits(), minoVersion: version, fenceTools: fenceTools(environment),
             sshAgentProblem: environment["SSH_AUTH_SOCK"].flatMap {
                 $0.isEmpty ? nil : SSHAgentProbe.problem(with: $0)
-            }, generatedSessionName: SessionStore.generatedName(), minoExecutable: executablePath)
+            }, generatedSessionName: SessionStore.generatedName(), minoExecutable: executablePath,
+            runtimeDirectory: runtimeDirectory(uid: uid, environment: environment),
+            hostResolvers: hostResolvers(), hostAddresses: hostAddresses())
+    }
+
+    /// mino's per-session runtime directory: `/run/mino` for root, else `$XDG_RUNTIME_DIR/mino`
+    /// when that is absolute and short enough for the sockets in it, else `/tmp/mino-UID`.
+    package static func runtimeDirectory(uid: UInt32, environment: [String: String]) -> String {
+        if uid == 0 { return "/run/mino" }
+        if let base = environment["XDG_RUNTIME_DIR"], base.hasPrefix("/"), base.utf8.count <= 48,
+            !base.contains("\n")
+        {
+            return base + "/mino"
+        }
+        return "/tmp/mino-\(uid)"
+    }
+
+    /// Every `nameserver` of `/etc/resolv.conf`, loopback ones included.
+    package static func hostResolvers(resolvConf: String = "/etc/resolv.conf") -> [String] {
+        guard let text = try? String(contentsOfFile: resolvConf, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, fields[0] == "nameserver" else { return nil }
+            return IPAddress(String(fields[1]))?.description
+        }
+    }
+
+    /// The addresses of every interface of the host, canonical and sorted.
+    package static func hostAddresses() -> [String] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0 else { return [] }
+        defer { freeifaddrs(list) }
+        var addresses = Set<IPAddress>()
+        var cursor = list
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let address = entry.pointee.ifa_addr else { continue }
+            switch Int32(address.pointee.sa_family) {
+            case AF_INET:
+                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet in
+                    let bytes = withUnsafeBytes(of: inet.pointee.sin_addr) { Array($0) }
+                    if let value = IPAddress(bytes: bytes) { addresses.insert(value) }
+                }
+            case AF_INET6:
+                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { inet in
+                    let bytes = withUnsafeBytes(of: inet.pointee.sin6_addr) { Array($0) }
+                    if let value = IPAddress(bytes: bytes) { addresses.insert(value) }
+                }
+            default: continue
+            }
+        }
+        return addresses.sorted().map(\.description)
     }
 
     /// The netns applier's host tools, or `nil` when one is missing.
     package static func fenceTools(_ environment: [String: String]) -> FenceTools? {
-        guard let nsenter = ExecutableLocator.locate("nsenter", environment: environment),
-            let ipv4 = ExecutableLocator.locate("iptables-restore", environment: environment),
-            let ipv6 = ExecutableLocator.locate("ip6tables-restore", environment: environment)
-        else { return nil }
-        return FenceTools(nsenter: nsenter, ipv4: ipv4, ipv6: ipv6)
+        // The hook runs with the runtime's environment, so the path is fixed here.
+        var search = environment
+        search["PATH"] = (environment["PATH"].map { $0 + ":" } ?? "") + "/usr/sbin:/sbin"
+        return ExecutableLocator.locate("nft", environment: search).map(FenceTools.init(nft:))
     }
 
     /// The resolvers of `/etc/resolv.conf` a container inherits: podman drops loopback

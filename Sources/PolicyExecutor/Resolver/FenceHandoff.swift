@@ -41,8 +41,10 @@ import HostProcess
             listener = try UnixSocket.listen(at: path)
         }
 
-        /// Waits for the hook (at most `milliseconds`) and takes its sockets.
-        package func receive(milliseconds: Int32) throws(SystemCallError) -> ResolverSockets {
+        /// Waits for the hook (at most `milliseconds`) and takes its sockets. `serve` runs before
+        /// the hook is answered: only when it returns `true` does the hook succeed (so the
+        /// container starts only once its resolver serves); otherwise the sockets are closed.
+        package func receive(milliseconds: Int32, serve: (ResolverSockets) -> Bool) throws(SystemCallError) {
             let connection = try UnixSocket.accept(listener, milliseconds: milliseconds)
             defer { Descriptor.close(connection) }
             let peer = try UnixSocket.peer(of: connection)
@@ -57,13 +59,9 @@ import HostProcess
             }
             let sockets = ResolverSockets(
                 datagram: message.descriptors[0], stream: message.descriptors[1], netlink: message.descriptors[2])
-            do {
-                try UnixSocket.send(FenceHook.acknowledgement, descriptors: [], on: connection)
-            } catch {
-                sockets.close()
-                throw error
-            }
-            return sockets
+            guard serve(sockets) else { throw SystemCallError(code: ECANCELED) }
+            // A hook that gave up meanwhile fails the container itself; nothing to undo here.
+            try? UnixSocket.send(FenceHook.acknowledgement, descriptors: [], on: connection)
         }
 
         /// Stops listening and removes the socket file.

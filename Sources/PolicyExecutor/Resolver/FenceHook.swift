@@ -1,5 +1,5 @@
 import Diagnostics
-import EgressPolicy
+import Backends
 import Foundation
 import HostProcess
 import PolicyModel
@@ -68,18 +68,30 @@ import PolicyModel
             defer { for descriptor in opened { Descriptor.close(descriptor) } }
             do throws(SystemCallError) {
                 try bringLoopbackUp()
-                let listen = InetSocket.Endpoint(address: IPAddress(EgressPolicy.resolverAddress)!, port: 53)
+                let listen = ResolverEndpoint(address: IPAddress(EgressPolicyAddress.resolver)!, port: 53)
                 opened.append(try InetSocket.bound(listen, type: Int32(SOCK_DGRAM.rawValue)))
                 opened.append(try InetSocket.bound(listen, type: Int32(SOCK_STREAM.rawValue)))
-                opened.append(try NetlinkSocket.open())
             } catch {
                 throw HookFailure("cannot open the resolver's sockets in the session's namespace", error.code)
             }
-            let connection: Int32
-            do throws(SystemCallError) {
-                connection = try UnixSocket.connect(to: request.socketPath)
+            do throws(NetlinkError) {
+                opened.append(try NetfilterSetClient.openInCurrentNamespace())
             } catch {
-                throw HookFailure("cannot reach the session's mino process at \(request.socketPath)", error.code)
+                throw HookFailure("cannot open a netfilter socket in the session's namespace", error.code)
+            }
+            // A detached session's supervisor may still be starting: wait for it, boundedly.
+            var connection: Int32 = -1
+            var attempts = 0
+            while connection < 0 {
+                do throws(SystemCallError) {
+                    connection = try UnixSocket.connect(to: request.socketPath)
+                } catch {
+                    attempts += 1
+                    guard error.code == ENOENT || error.code == ECONNREFUSED, attempts < 300 else {
+                        throw HookFailure("cannot reach the session's mino process at \(request.socketPath)", error.code)
+                    }
+                    usleep(50_000)
+                }
             }
             defer { Descriptor.close(connection) }
             do throws(SystemCallError) {
@@ -132,13 +144,4 @@ import PolicyModel
         }
     }
 
-    /// The netfilter netlink socket the resolver pins answers through.
-    package enum NetlinkSocket {
-        /// `socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)` in the calling thread's namespace.
-        package static func open() throws(SystemCallError) -> Int32 {
-            let descriptor = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 12)
-            guard descriptor >= 0 else { throw .current }
-            return descriptor
-        }
-    }
 #endif

@@ -9,48 +9,8 @@ import PolicyModel
     ///
     /// Every descriptor made here is close-on-exec.
     package enum InetSocket {
-        /// An address and port, as `sockaddr_in`/`sockaddr_in6` bytes are built from.
-        package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
-            /// The address.
-            package var address: IPAddress
-            /// The port.
-            package var port: UInt16
-
-            /// Creates a value from its parts.
-            package init(address: IPAddress, port: UInt16) {
-                self.address = address
-                self.port = port
-            }
-
-            /// Parses `ADDRESS`, `ADDRESS:PORT` or `[IPV6]:PORT` (`defaultPort` when none is given).
-            package init?(_ text: String, defaultPort: UInt16) {
-                if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                    let inner = String(text[text.index(after: text.startIndex)..<close])
-                    let rest = text[text.index(after: close)...]
-                    guard let address = IPAddress(inner, family: .ipv6) else { return nil }
-                    if rest.isEmpty {
-                        self.init(address: address, port: defaultPort)
-                        return
-                    }
-                    guard rest.hasPrefix(":"), let port = UInt16(rest.dropFirst()), port > 0 else { return nil }
-                    self.init(address: address, port: port)
-                } else if let address = IPAddress(text) {
-                    self.init(address: address, port: defaultPort)
-                } else if let colon = text.lastIndex(of: ":"),
-                    let address = IPAddress(String(text[..<colon]), family: .ipv4),
-                    let port = UInt16(text[text.index(after: colon)...]), port > 0
-                {
-                    self.init(address: address, port: port)
-                } else {
-                    return nil
-                }
-            }
-
-            /// `1.2.3.4:53`, `[::1]:53`.
-            package var description: String {
-                address.family == .ipv4 ? "\(address):\(port)" : "[\(address)]:\(port)"
-            }
-        }
+        /// An address and port.
+        package typealias Endpoint = ResolverEndpoint
 
         /// A socket of `type` (`SOCK_DGRAM`, `SOCK_STREAM`) for `family`.
         package static func make(_ family: IPAddress.Family, type: Int32) throws(SystemCallError) -> Int32 {
@@ -134,6 +94,33 @@ import PolicyModel
                 }
             }
             return try result.get()
+        }
+    }
+
+    extension ResolverEndpoint {
+        /// Reads the `description` form back (`1.2.3.4:53`, `[::1]:53`), or a bare address
+        /// (port 53), as the session record keeps the resolver's upstreams.
+        package init?(text: String) {
+            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+                let inner = String(text[text.index(after: text.startIndex)..<close])
+                let rest = text[text.index(after: close)...]
+                guard let address = IPAddress(inner, family: .ipv6) else { return nil }
+                if rest.isEmpty {
+                    self.init(address: address)
+                    return
+                }
+                guard rest.hasPrefix(":"), let port = UInt16(rest.dropFirst()), port > 0 else { return nil }
+                self.init(address: address, port: port)
+            } else if let address = IPAddress(text) {
+                self.init(address: address)
+            } else if let colon = text.lastIndex(of: ":"),
+                let address = IPAddress(String(text[..<colon]), family: .ipv4),
+                let port = UInt16(text[text.index(after: colon)...]), port > 0
+            {
+                self.init(address: address, port: port)
+            } else {
+                return nil
+            }
         }
     }
 #endif

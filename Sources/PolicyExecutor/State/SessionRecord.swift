@@ -44,18 +44,14 @@ package struct SessionRecord: Equatable, Sendable {
     package var shell: String
     /// `uid:gid` the agent runs as.
     package var user: String
-    /// The allowlist of a fence loaded from the host, structured (what a refresh re-renders
-    /// the ruleset from; never parsed back from text).
-    package var fenceRules: [NetworkRule] = []
-    /// The plan's fence loads (argv with `${container.pid}`), IPv4 then IPv6: a refresh runs
-    /// exactly these again.
-    package var fenceLoads: [[String]] = []
+    /// The session resolver's configuration (allowlist sessions with the fence hook): what a
+    /// detached session's supervisor serves.
+    package var resolver: ResolverConfiguration?
+    /// Connection attempts the fence refused and DNS queries the resolver refused, as last
+    /// counted (`mino list`).
+    package var deniedCount = 0
     /// The plan's steps for the supervisor of a detached session, which it performs as they are.
     package var supervisorSteps: [SessionStep] = []
-    /// The container process whose network namespace holds the fence.
-    package var fencePID: Int32?
-    /// The container's resolvers the fence allows DNS to.
-    package var resolvers: [String] = []
     /// Whether the session's events go to the audit log.
     package var auditLog = true
     /// Cache volumes still `building`, marked complete when the session exits 0.
@@ -84,10 +80,8 @@ package struct SessionRecord: Equatable, Sendable {
             "owner_pid": optional(ownerPID), "owner_start_time": ownerStartTime.map { .integer(Int64($0)) } ?? .null,
             "exit_code": optional(exitCode), "end_reason": optional(endReason), "wrapper": .bool(wrapper),
             "shell": .string(shell), "user": .string(user),
-            "fence_rules": .array(fenceRules.map(Self.encode)), "fence_pid": optional(fencePID),
-            "fence_loads": .array(fenceLoads.map { .array($0.map { .string($0) }) }),
-            "supervisor_steps": .array(supervisorSteps.map(Self.encode)),
-            "resolvers": .array(resolvers.map { .string($0) }), "audit_log": .bool(auditLog),
+            "resolver": resolver?.json ?? .null, "denied_count": .integer(Int64(deniedCount)),
+            "supervisor_steps": .array(supervisorSteps.map(Self.encode)), "audit_log": .bool(auditLog),
             "caches_to_finalise": .array(cachesToFinalise.map { .string($0) }),
         ])
     }
@@ -119,11 +113,9 @@ package struct SessionRecord: Equatable, Sendable {
         self.wrapper = object["wrapper"] as? Bool ?? false
         self.shell = object["shell"] as? String ?? "/bin/sh"
         self.user = object["user"] as? String ?? ""
-        self.fenceRules = (object["fence_rules"] as? [[String: Any]] ?? []).compactMap(Self.decode)
-        self.fenceLoads = object["fence_loads"] as? [[String]] ?? []
+        self.resolver = (object["resolver"] as? [String: Any]).flatMap(ResolverConfiguration.init(jsonObject:))
+        self.deniedCount = (object["denied_count"] as? NSNumber)?.intValue ?? 0
         self.supervisorSteps = (object["supervisor_steps"] as? [[String: Any]] ?? []).compactMap(Self.decodeStep)
-        self.fencePID = (object["fence_pid"] as? NSNumber).map { $0.int32Value }
-        self.resolvers = object["resolvers"] as? [String] ?? []
         self.auditLog = object["audit_log"] as? Bool ?? true
         self.cachesToFinalise = object["caches_to_finalise"] as? [String] ?? []
     }
@@ -151,32 +143,6 @@ package struct SessionRecord: Equatable, Sendable {
 }
 
 extension SessionRecord {
-    /// A rule as `{"family": "name|wildcard|ipv4|ipv6", "host": …, "port": …}`.
-    package static func encode(_ rule: NetworkRule) -> JSONValue {
-        let (family, host): (String, String)
-        switch rule.host {
-        case .name(let value): (family, host) = ("name", value)
-        case .wildcard(let value): (family, host) = ("wildcard", value)
-        case .ipv4(let value): (family, host) = ("ipv4", value)
-        case .ipv6(let value): (family, host) = ("ipv6", value)
-        }
-        return .object(["family": .string(family), "host": .string(host), "port": .integer(Int64(rule.port))])
-    }
-
-    /// The rule `encode` wrote, or `nil` for anything else.
-    package static func decode(_ object: [String: Any]) -> NetworkRule? {
-        guard let host = object["host"] as? String, let port = (object["port"] as? NSNumber)?.intValue,
-            let value = UInt16(exactly: port)
-        else { return nil }
-        switch object["family"] as? String {
-        case "name": return NetworkRule(host: .name(host), port: value, origin: .builtin)
-        case "wildcard": return NetworkRule(host: .wildcard(host), port: value, origin: .builtin)
-        case "ipv4": return NetworkRule(host: .ipv4(host), port: value, origin: .builtin)
-        case "ipv6": return NetworkRule(host: .ipv6(host), port: value, origin: .builtin)
-        default: return nil
-        }
-    }
-
     /// A supervisor step as `{"action": …, "subject": …, "argv": […]}`.
     package static func encode(_ step: SessionStep) -> JSONValue {
         var object: [String: JSONValue] = ["action": .string(step.action.rawValue), "subject": .string(step.subject)]

@@ -51,6 +51,14 @@ public struct HostFacts: Hashable, Sendable {
     public var generatedSessionName: String
     /// The absolute path of the running mino executable (the detached supervisor runs it).
     public var minoExecutable: String?
+    /// The directory of mino's per-session runtime files (fence hook, resolver socket): short
+    /// (a Unix socket path is at most 107 bytes) and private to the user.
+    public var runtimeDirectory: String
+    /// The host's resolvers (`/etc/resolv.conf`, loopback ones included: mino queries them from
+    /// the host side), the session resolver's default upstreams.
+    public var hostResolvers: [String]
+    /// The host's own addresses (every interface), which an allowed name may never open.
+    public var hostAddresses: [String]
     /// Local image IDs by image reference (`podman image inspect --format {{.Id}}`), for the
     /// images the executor has pulled or inspected; composed image tags cover the base's ID.
     public var imageIDs: [String: String]
@@ -62,7 +70,8 @@ public struct HostFacts: Hashable, Sendable {
         containerResolvers: [String], resolvedAddresses: [String: [String]], sshAuthSocket: String?,
         hardLimits: [String: UInt64], minoVersion: String, helperPath: String = "/usr/local/bin/mino-sandbox-helper",
         imageIDs: [String: String] = [:], fenceTools: FenceTools? = .standard, sshAgentProblem: String? = nil,
-        generatedSessionName: String = "session-preview", minoExecutable: String? = nil
+        generatedSessionName: String = "session-preview", minoExecutable: String? = nil,
+        runtimeDirectory: String = "/run/user/1000/mino", hostResolvers: [String] = [], hostAddresses: [String] = []
     ) {
         self.platform = platform
         self.userID = userID
@@ -84,26 +93,22 @@ public struct HostFacts: Hashable, Sendable {
         self.sshAgentProblem = sshAgentProblem
         self.generatedSessionName = generatedSessionName
         self.minoExecutable = minoExecutable
+        self.runtimeDirectory = runtimeDirectory
+        self.hostResolvers = hostResolvers
+        self.hostAddresses = hostAddresses
     }
 }
 
 /// The host tools of the netns fence applier, as absolute paths.
 public struct FenceTools: Hashable, Sendable {
-    /// `nsenter` (util-linux).
-    public var nsenter: String
-    /// `iptables-restore`.
-    public var ipv4: String
-    /// `ip6tables-restore`.
-    public var ipv6: String
+    /// `nft` (nftables), run by the fence hook inside the container's network namespace.
+    public var nft: String
 
     /// Creates the set.
-    public init(nsenter: String, ipv4: String, ipv6: String) {
-        self.nsenter = nsenter
-        self.ipv4 = ipv4
-        self.ipv6 = ipv6
+    public init(nft: String) {
+        self.nft = nft
     }
 
-    /// Where Debian installs them.
-    public static let standard = FenceTools(
-        nsenter: "/usr/bin/nsenter", ipv4: "/usr/sbin/iptables-restore", ipv6: "/usr/sbin/ip6tables-restore")
+    /// Where Debian installs it.
+    public static let standard = FenceTools(nft: "/usr/sbin/nft")
 }

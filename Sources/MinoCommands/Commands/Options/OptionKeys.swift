@@ -66,6 +66,7 @@ extension OptionKey {
     // `logs`.
     static let follow = OptionKey("follow")
     static let lines = OptionKey("lines")
+    static let decisions = OptionKey("decisions")
 
     // `setup`.
     static let check = OptionKey("check")

@@ -53,14 +53,15 @@ enum ListCommand: RunnableCommand {
         }
         var out =
             cell("NAME", 20) + " " + cell("STATUS", 12) + " " + cell("RUNTIME", 10) + " " + cell("STARTED", 16) + " "
-        out += cell("PROJECT", 30) + " NOTE\n"
+        out += cell("DENIED", 6) + " " + cell("PROJECT", 30) + " NOTE\n"
         for record in records {
             let project = record.projectDirectory.split(separator: "/").last.map(String.init) ?? "unknown"
             var note = record.endReason ?? ""
             if note.isEmpty, let code = record.exitCode { note = "exit \(code)" }
             if note.isEmpty, record.detached, record.isActive { note = "detached" }
             out += cell(record.name, 20) + " " + cell(record.status.rawValue, 12) + " " + cell("container", 10) + " "
-            out += cell(formatter.string(from: record.createdAt), 16) + " " + cell(project, 30) + " " + note + "\n"
+            out += cell(formatter.string(from: record.createdAt), 16) + " " + cell(String(record.deniedCount), 6) + " "
+            out += cell(project, 30) + " " + note + "\n"
         }
         out += "\n\(records.count) session(s)\n"
         return out

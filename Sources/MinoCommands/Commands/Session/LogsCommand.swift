@@ -10,7 +10,9 @@ import SessionPlanning
 import TOML
 
 /// `mino logs [-f] [-l N] SESSION`: the output of a session's container while it exists
-/// (containers are removed when sessions end).
+/// (containers are removed when sessions end). `mino logs --decisions SESSION`: the session's
+/// decision log (every DNS decision of its resolver, every refused connection), kept after
+/// the session ends.
 enum LogsCommand: RunnableCommand {
     static let spec = CommandSpec(
         name: "logs",
@@ -24,12 +26,19 @@ enum LogsCommand: RunnableCommand {
                         .lines, short: "l", kind: .option(valueName: "n"),
                         help: "Number of lines from the end to show, 0 for all", defaultValue: "100",
                         format: .unsignedInteger),
+                    OptionSpec(.decisions, help: "Show the network decision log instead (DNS answers and refusals)"),
+                    OptionSpec(
+                        .format, kind: .option(valueName: "format"), help: "Output format of --decisions",
+                        defaultValue: "table", allowedValues: ["table", "json"]),
                 ])
         ],
         arguments: [ArgumentSpec(.session, help: "Name of the session")])
 
     static func run(_ parsed: ParsedCommand, _ context: CommandContext) throws -> ExitCode {
         let (executor, record) = try SessionLookup.named(parsed, context)
+        if parsed.flag(.decisions) {
+            return try decisions(record, executor: executor, json: parsed.string(.format) == "json", context)
+        }
         let name = record.name
         let argument = parsed.argument(.session)
         let id = record.containerID ?? record.containerName
@@ -50,5 +59,51 @@ enum LogsCommand: RunnableCommand {
                 "podman", arguments, environment: context.environment, input: .null, output: .inherit, error: .inherit),
             forwarding: [], onSignal: { _ in })
         return status == .exited(0) ? .success : .failure
+    }
+}
+
+extension LogsCommand {
+    /// Prints the decision log of `record`'s session.
+    static func decisions(_ record: SessionRecord, executor: Executor, json: Bool, _ context: CommandContext) throws
+        -> ExitCode
+    {
+        let path = DecisionLog.path(of: record.name, in: executor.store)
+        guard let (records, malformed) = DecisionLog.read(path) else {
+            context.standardOutput.write(json ? "" : "No network decisions recorded for `\(record.name)`\n")
+            return .success
+        }
+        if json {
+            for object in records {
+                if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                    context.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+                }
+            }
+            return .success
+        }
+        var table = TextTable([
+            ("TIME", 24), ("KIND", 10), ("DECISION", 8), ("TARGET", 40), ("RULE", 36), ("DETAIL", 60),
+        ])
+        for object in records {
+            let kind = object["kind"] as? String ?? "?"
+            guard kind != "session" else { continue }
+            func text(_ key: String) -> String { (object[key] as? String).map { Diagnostic.shown($0) } ?? "" }
+            let target: String
+            var detail: [String] = []
+            if kind == "dns" {
+                target = text("name") + " " + text("type") + " (" + text("transport") + ")"
+                if let answers = object["answers"] as? [String] { detail.append(answers.joined(separator: ",")) }
+                if let ttl = object["ttl"] as? Int { detail.append("ttl \(ttl)") }
+            } else {
+                let port = (object["port"] as? Int).map { ":\($0)" } ?? ""
+                target = text("destination") + port + " (" + text("protocol") + ")"
+                if let count = object["count"] as? Int { detail.append("\(count)x") }
+            }
+            if !text("reason").isEmpty { detail.append(text("reason")) }
+            let rule = text("rule").isEmpty ? "" : text("rule") + " (" + text("origin") + ")"
+            table.row([text("time"), kind, text("decision"), target, rule, detail.joined(separator: " ")])
+        }
+        context.standardOutput.write(table.text)
+        if malformed > 0 { context.standardError.write("warning: \(malformed) malformed line(s) skipped\n") }
+        return .success
     }
 }

@@ -1,0 +1,136 @@
+import Backends
+import Diagnostics
+import Foundation
+import HostProcess
+
+#if canImport(Glibc)
+    import Glibc
+
+    /// The `serve-resolver` step: listens at the session's handoff socket before the container
+    /// starts, takes the resolver's sockets from the fence hook, and serves them until stopped.
+    ///
+    /// Losing this process fails closed: the sockets die with it, so the agent's queries get no
+    /// answer and the pins it made expire.
+    package final class SessionResolverService: @unchecked Sendable {
+        /// Makes the query handler once the hook's sockets (the netlink one included) arrived.
+        package typealias HandlerFactory = @Sendable (ResolverSockets) -> ResolverServer.Handler
+        /// Called once after the server stopped, with the sockets still open (the final reads of
+        /// the fence's counters).
+        package typealias Finish = @Sendable (ResolverSockets) -> Void
+
+        private let handoff: FenceHandoff
+        private let files: FenceHookFiles
+        private let factory: HandlerFactory
+        private let finish: Finish
+        private let lock = NSLock()
+        private var server: ResolverServer?
+        private var sockets: ResolverSockets?
+        private var stopped = false
+        private let received = DispatchSemaphore(value: 0)
+        private var failure: SystemCallError?
+
+        /// Listens at `files.socket`, creating the session's runtime directory (0700).
+        package init(files: FenceHookFiles, factory: @escaping HandlerFactory, finish: @escaping Finish)
+            throws(ExecutorFailure)
+        {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: files.directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
+                // An existing directory of someone else, or one others can enter, is refused:
+                // the socket in it decides which sockets the resolver serves.
+                var status = stat()
+                guard lstat(files.directory, &status) == 0, status.st_uid == getuid(),
+                    status.st_mode & S_IFMT == S_IFDIR
+                else { throw ExecutorFailure.runtimeDirectory(files.directory, reason: "not a directory of this user") }
+                _ = chmod(files.directory, 0o700)
+                handoff = try FenceHandoff(path: files.socket)
+            } catch let failure as ExecutorFailure {
+                throw failure
+            } catch let error as SystemCallError {
+                throw .runtimeDirectory(files.socket, reason: String(cString: strerror(error.code)))
+            } catch {
+                throw .runtimeDirectory(files.directory, reason: "\(error)")
+            }
+            self.files = files
+            self.factory = factory
+            self.finish = finish
+        }
+
+        /// Waits for the hook in the background, then serves.
+        package func start() {
+            let thread = Thread { [self] in
+                do throws(SystemCallError) {
+                    try handoff.receive(milliseconds: -1) { sockets in
+                        lock.lock()
+                        defer { lock.unlock() }
+                        guard !stopped else {
+                            sockets.close()
+                            return false
+                        }
+                        do throws(SystemCallError) {
+                            let server = try ResolverServer(sockets: sockets, handler: factory(sockets))
+                            server.start()
+                            self.server = server
+                            self.sockets = sockets
+                            return true
+                        } catch {
+                            failure = error
+                            sockets.close()
+                            return false
+                        }
+                    }
+                } catch {
+                    lock.lock()
+                    if failure == nil { failure = error }
+                    lock.unlock()
+                }
+                received.signal()
+            }
+            thread.name = "mino.resolver.handoff"
+            thread.start()
+        }
+
+        /// Waits at most `seconds` for the hook; `true` once the resolver serves.
+        package func waitUntilServing(seconds: Int) -> Bool {
+            guard received.wait(timeout: .now() + .seconds(seconds)) == .success else { return false }
+            received.signal()
+            lock.lock()
+            defer { lock.unlock() }
+            return server != nil
+        }
+
+        /// Stops serving, runs `finish`, closes everything and removes the session's runtime
+        /// directory (hook, ruleset, socket); idempotent.
+        package func stop() {
+            lock.lock()
+            let wasStopped = stopped
+            stopped = true
+            let server = self.server
+            let sockets = self.sockets
+            self.sockets = nil
+            lock.unlock()
+            guard !wasStopped else { return }
+            handoff.close()
+            server?.stop()
+            if let sockets {
+                finish(sockets)
+                sockets.close()
+            }
+            try? FileManager.default.removeItem(atPath: files.directory)
+        }
+    }
+
+    extension ExecutorFailure {
+        static func runtimeDirectory(_ path: String, reason: String) -> ExecutorFailure {
+            ExecutorFailure(
+                .failed,
+                diagnostics: [
+                    .error(
+                        "network.resolver-unavailable",
+                        "cannot prepare the session resolver at `\(Diagnostic.shown(path))`: \(reason)",
+                        help: "the session was not started; the directory must belong to you and be private")
+                ])
+        }
+    }
+#endif
