@@ -12,6 +12,8 @@ import TOML
 /// - limits apply when at or below the user's (0 means unlimited);
 /// - the network keys are judged together: they apply when the resulting network is at least
 ///   as closed as the user's (none < allowlist ⊂ user's allowlist < bridge < host);
+/// - user-only keys (`[network]`) never apply from a project file, approved or not (the decoder
+///   already refuses them with an error);
 /// - everything else widens (allowed hosts, volumes, environment, credentials options, images,
 ///   layers, runtime, sensitive-path allowances) and is held back until that exact file content
 ///   is approved.
@@ -46,6 +48,9 @@ public enum TrustGate {
         let networkNarrows = networkIsNarrowing(project: project, userLayers: userLayers, presets: presets)
         for key in ConfigSchema.keys {
             guard let setting = project[key.name] else { continue }
+            // The decoder refuses user-only keys in a project file; a layer built any other way
+            // still never applies them, and approval cannot either (they are not offered).
+            if key.trust == .userOnly { continue }
             let userSetting = user.setting(key.name)
             let userValue = userSetting?.value
             let narrows: Bool
@@ -63,6 +68,8 @@ public enum TrustGate {
                     narrows = setting.value == strict
                 case .lowerIsStricter:
                     narrows = isLowerOrEqual(setting.value, than: userValue)
+                case .userOnly:
+                    narrows = false
                 }
             }
             if narrows {
