@@ -21,12 +21,13 @@ public enum PFAnchorBackend {
 
     /// The rules of one session, or `nil` for `host` mode (nothing to enforce):
     /// - `allowlist`: pass TCP to `127.0.0.1:proxyPort` (mino's filtering proxy), then block
-    ///   all TCP and UDP on IPv4 and IPv6; no DNS either, the proxy resolves names;
+    ///   all TCP and UDP on IPv4 and IPv6; no DNS either, the proxy resolves names (a comment
+    ///   line per `*.domain` rule says the proxy, not pf, admits it);
     /// - `none`: block all TCP and UDP on IPv4 and IPv6;
     /// - `bridge`: block TCP and UDP on `lo0`, so the host's localhost services stay unreachable.
     ///
     /// - Throws: `DiagnosticError` (`backend.invalid-user-name`, `backend.invalid-session-name`,
-    ///   `backend.missing-proxy-port`).
+    ///   `backend.missing-proxy-port`, `backend.invalid-host-name`).
     public static func sessionAnchor(
         for policy: SandboxPolicy, facts: HostFacts, sessionID: String, proxyPort: UInt16?
     ) throws(DiagnosticError) -> PFAnchor? {
@@ -75,6 +76,17 @@ public enum PFAnchorBackend {
                 ArtifactLine(
                     "pass out quick on lo0 inet proto tcp from any to 127.0.0.1 port \(port) user \(user)",
                     origin: policy.network.preset?.origin ?? mode.origin))
+            // pf matches addresses, never names: every rule, `*.domain` ones included, is
+            // decided by name in the proxy. Say so for wildcards, which have no address at all.
+            for rule in policy.network.rules {
+                guard case .wildcard(let domain) = rule.host else { continue }
+                if let problem = Validation.wildcardDomain(domain, origin: rule.origin) { collector.add(problem) }
+                lines.append(
+                    ArtifactLine(
+                        "# allow \(rule): pf cannot match names; mino's proxy admits names below \(domain)",
+                        origin: rule.origin))
+            }
+            try collector.throwIfAny()
             lines += blockAll
             enforcement.append(
                 EnforcementReport(

@@ -76,6 +76,16 @@ enum Validation {
         return valid ? nil : .backendInvalidHostName(host, at: origin)
     }
 
+    /// The domain of a `*.domain` rule: a DNS name as `hostName` accepts it, of at least two
+    /// labels (a wildcard never opens a whole top-level domain). Reported as `*.domain`.
+    static func wildcardDomain(_ domain: String, origin: Origin?) -> Diagnostic? {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, hostName(domain, origin: origin) == nil else {
+            return .backendInvalidHostName("*." + domain, at: origin)
+        }
+        return nil
+    }
+
     /// A login name: letters, digits, `.`, `_` and `-`, 1–64 bytes, not starting with `-`, not
     /// all digits (which pf and sudo would read as a uid), not `.` or `..`.
     static func userName(_ name: String, role: String, origin: Origin?) -> Diagnostic? {

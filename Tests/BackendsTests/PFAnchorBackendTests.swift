@@ -36,6 +36,29 @@ import Testing
         #expect(anchor.enforcement.first?.level == .proxy)
     }
 
+    @Test func wildcardRulesSayThatTheProxyNotPfAdmitsThem() throws {
+        let policy = PolicyFixture.policy {
+            $0.runtime = Sourced(.native, .builtin)
+            $0.network.mode = Sourced(.allowlist, PolicyFixture.origin("network"))
+            $0.network.rules = [
+                NetworkRule(host: .name("github.com"), port: 443, origin: PolicyFixture.origin("exact")),
+                NetworkRule(host: .wildcard("githubusercontent.com"), port: 443, origin: PolicyFixture.origin("wild")),
+            ]
+        }
+        let anchor = try #require(
+            try PFAnchorBackend.sessionAnchor(for: policy, facts: facts, sessionID: "fix-bug", proxyPort: 8080))
+        #expect(
+            anchor.rendered.contains(
+                "# allow *.githubusercontent.com:443: pf cannot match names; mino's proxy admits names below "
+                    + "githubusercontent.com\n"))
+        #expect(!anchor.rendered.contains("# allow github.com"))
+        var hostile = policy
+        hostile.network.rules = [NetworkRule(host: .wildcard("com"), port: 443, origin: .builtin)]
+        #expect(throws: DiagnosticError.self) {
+            try PFAnchorBackend.sessionAnchor(for: hostile, facts: facts, sessionID: "fix-bug", proxyPort: 8080)
+        }
+    }
+
     @Test func noneBlocksEverythingTheUserSends() throws {
         let anchor = try #require(try anchor(.none, proxyPort: nil))
         #expect(

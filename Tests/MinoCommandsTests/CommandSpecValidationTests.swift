@@ -14,7 +14,7 @@ import Testing
         let expected: Set<[String]> = [
             [], ["run"], ["plan"], ["exec"], ["list"], ["stop"], ["logs"], ["init"], ["status"], ["setup"],
             ["config"], ["config", "show"], ["config", "path"], ["config", "init"], ["config", "set"],
-            ["policy"], ["policy", "check"], ["policy", "explain"],
+            ["policy"], ["policy", "check"], ["policy", "explain"], ["policy", "query"],
             ["cache"], ["cache", "list"], ["cache", "info"], ["cache", "gc"], ["cache", "clear"],
             ["completions"], ["help"],
         ]

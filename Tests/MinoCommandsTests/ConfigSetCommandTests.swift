@@ -39,6 +39,10 @@ import Testing
         case (.strings, .homeRelativePaths): return (".a,.b/c", .strings([".a", ".b/c"]))
         case (.strings, .environmentNameList): return ("A_1,B", .strings(["A_1", "B"]))
         case (.strings, .layerNames): return ("rust,python", .strings(["rust", "python"]))
+        case (.strings, .addressBlocks): return ("10.0.0.0/8, fd00::/8", .strings(["10.0.0.0/8", "fd00::/8"]))
+        case (.strings, .resolverEndpoints):
+            return (#"["192.0.2.53", "[2001:db8::53]:5353"]"#, .strings(["192.0.2.53", "[2001:db8::53]:5353"]))
+        case (.strings, .recordTypes): return ("TXT,SRV", .strings(["TXT", "SRV"]))
         case (.strings, _): return ("/src:/data:ro", .strings(["/src:/data:ro"]))
         case (.string, .userName): return ("agent_1", .string("agent_1"))
         case (.string, _): return ("some value", .string("some value"))

@@ -97,6 +97,26 @@ import Testing
                 .widening.isEmpty)
     }
 
+    @Test func aProjectRuleBelowTheUsersWildcardNarrows() {
+        let global = "[container]\nnetwork_allow = [\"*.x.test:443\"]"
+        for rules in [#"["a.x.test:443"]"#, #"["*.a.x.test:443", "b.c.x.test:443"]"#, #"["*.x.test:443"]"#] {
+            #expect(
+                Self.evaluate(project: "[container]\nnetwork_allow = \(rules)", global: global).widening.isEmpty,
+                "\(rules)")
+        }
+        for rules in [#"["x.test:443"]"#, #"["a.x.test:22"]"#, #"["*.y.x.test:22"]"#, #"["ax.test:443"]"#] {
+            #expect(
+                !Self.evaluate(project: "[container]\nnetwork_allow = \(rules)", global: global).widening.isEmpty,
+                "\(rules)")
+        }
+        // The user's exact rule never covers the project's wildcard.
+        #expect(
+            !Self.evaluate(
+                project: "[container]\nnetwork_allow = [\"*.x.test:443\"]",
+                global: "[container]\nnetwork_allow = [\"a.x.test:443\"]"
+            ).widening.isEmpty)
+    }
+
     @Test func networkKeysAreHeldBackTogether() {
         let evaluation = Self.evaluate(
             project: "[container]\nnetwork = \"host\"\nnetwork_preset = \"dev\"\nread_only = true",

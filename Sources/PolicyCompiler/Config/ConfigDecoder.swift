@@ -70,6 +70,12 @@ private struct DecoderState {
         let path = prefix + [entry.key.name]
         let dotted = path.joined(separator: ".")
         if let key = ConfigSchema.key(at: path) {
+            // INVARIANT: a repository's file never sets a user-only key, whatever the trust
+            // decision later; refusing it here puts the error at the key, with file:line:col.
+            if kind == .project, key.trust == .userOnly {
+                diagnostics.append(.policyUserOnlyKey(key.name, at: origin(entry.key.span)))
+                return
+            }
             decodeValue(entry.value, key: key)
             return
         }

@@ -15,6 +15,10 @@ public enum TrustClass: Hashable, Sendable {
     case strictWhen(ConfigValue)
     /// A limit: a value at or below the user's effective value narrows, above it widens.
     case lowerIsStricter
+    /// Only the user's own config may set it (the `[network]` table: how names resolve and what
+    /// they may open). A project file that sets it is refused when decoded, with an error at the
+    /// key; no approval, `--trust-local` or narrowing value changes that.
+    case userOnly
 }
 
 /// One key of mino's configuration schema.

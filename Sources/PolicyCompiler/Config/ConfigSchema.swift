@@ -3,6 +3,7 @@
 ///
 /// Adding a key never bumps `currentVersion`; only a change in meaning of an existing key does.
 import Diagnostics
+import PolicyModel
 import TOML
 
 public enum ConfigSchema {
@@ -74,6 +75,23 @@ public enum ConfigSchema {
         ConfigKey(
             "container.read_only", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(true)),
             "mount the container's root filesystem read-only"),
+        // [network] (the user's own config only: how allowed names resolve and what they may open)
+        ConfigKey(
+            "network.allow_private", .strings, default: .strings([]), constraint: .addressBlocks, trust: .userOnly,
+            "private address blocks an allowed name may resolve into, e.g. 10.0.0.0/8"),
+        ConfigKey(
+            "network.dns_servers", .strings, default: .strings([]), constraint: .resolverEndpoints,
+            trust: .userOnly, "upstream DNS servers of the session resolver, ADDRESS[:PORT] (default: the host's)"),
+        ConfigKey(
+            "network.dns_types", .strings, default: .strings([]), constraint: .recordTypes, trust: .userOnly,
+            "record types forwarded for allowed names besides A, AAAA and CNAME, e.g. TXT"),
+        ConfigKey(
+            "network.pin_seconds", .integer(1...86400), default: .integer(Int64(NetworkPolicy.defaultPinSeconds)),
+            trust: .userOnly, "shortest time an answered address stays open, in seconds (1-86400)"),
+        ConfigKey(
+            "network.pin_grace_seconds", .integer(0...3600),
+            default: .integer(Int64(NetworkPolicy.defaultPinGraceSeconds)), trust: .userOnly,
+            "seconds an answered address stays open past its TTL (0-3600)"),
         // [credentials.*]
         ConfigKey(
             "credentials.aws.enabled", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(false)),

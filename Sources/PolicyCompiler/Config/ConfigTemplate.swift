@@ -20,6 +20,9 @@ public enum ConfigTemplate {
             let table = Array(key.path.dropLast())
             if table != section {
                 out += "\n[\(table.joined(separator: "."))]\n"
+                if key.trust == .userOnly {
+                    out += "# Only this file may set these: a project's .mino.toml that does is refused.\n"
+                }
                 section = table
             }
             out += "# \(key.summary)\n"

@@ -105,6 +105,21 @@ public enum ConfigValidation {
                     ? nil
                     : ("is not a valid layer name", "use letters, digits, `_` and `-`, not starting with `-`")
             }
+        case .addressBlocks:
+            each { text in
+                guard case .failure(let failure) = ResolverSettingsSyntax.network(text) else { return nil }
+                return (failure.reason, failure.help)
+            }
+        case .resolverEndpoints:
+            each { text in
+                guard case .failure(let failure) = ResolverSettingsSyntax.resolverEndpoint(text) else { return nil }
+                return (failure.reason, failure.help)
+            }
+        case .recordTypes:
+            each { text in
+                guard case .failure(let failure) = ResolverSettingsSyntax.recordType(text) else { return nil }
+                return (failure.reason, failure.help)
+            }
         }
         return problems
     }

@@ -106,4 +106,10 @@ public enum ConfigConstraint: Hashable, Sendable {
     case userName
     /// Every element is a layer name (`a-z0-9_-`, not starting with `-`).
     case layerNames
+    /// Every element is an address block, `ADDRESS/LENGTH` with the host bits zero.
+    case addressBlocks
+    /// Every element is a DNS server, `ADDRESS`, `IPV4:PORT` or `[IPV6]:PORT`.
+    case resolverEndpoints
+    /// Every element is a DNS record type the session's resolver may forward (`TXT`, `SRV`, …).
+    case recordTypes
 }

@@ -55,6 +55,15 @@ extension Diagnostic {
         .error("policy.invalid-value", "`\(path)` entry `\(value)` \(reason)", at: origin, help: help)
     }
 
+    static func policyUserOnlyKey(_ path: String, at origin: Origin) -> Diagnostic {
+        .error(
+            "policy.user-only-key", "`\(path)` can only be set in your own config, not in a project config",
+            at: origin,
+            help:
+                "a repository may not change how names resolve or what they may open; remove it here and, if you "
+                + "want it, run `mino config set \(path) VALUE`")
+    }
+
     static func policyUnsupportedVersion(_ version: Int64, at origin: Origin) -> Diagnostic {
         .error(
             "policy.unsupported-version",

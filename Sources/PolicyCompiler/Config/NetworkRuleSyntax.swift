@@ -2,11 +2,14 @@ import Diagnostics
 import PolicyModel
 import TOML
 
-/// Reads `host:port` allowlist entries: `example.com:443`, `10.0.0.1:22`, `[2001:db8::1]:443`.
+/// Reads `host:port` allowlist entries: `example.com:443`, `10.0.0.1:22`, `[2001:db8::1]:443`,
+/// `*.githubusercontent.com:443`.
 ///
 /// Hosts are validated, not only split: a name is dot-separated labels of letters, digits,
 /// `-` and `_` (no label starting or ending with `-`), so that no rule can smuggle shell or
-/// option syntax into a backend. Works on UTF-8 bytes: rules are parsed on every run.
+/// option syntax into a backend. A wildcard is `*` as the whole first label followed by a
+/// domain of at least two labels (`*.com` would open a whole top-level domain); it matches
+/// names strictly below the domain. Works on UTF-8 bytes: rules are parsed on every run.
 public enum NetworkRuleSyntax {
     /// Why a rule was rejected; `message` is lowercase and names the input.
     public struct Failure: Error, Hashable, Sendable {
@@ -16,11 +19,11 @@ public enum NetworkRuleSyntax {
 
     private static let colon = UInt8(ascii: ":")
     private static let dot = UInt8(ascii: ".")
+    private static let star = UInt8(ascii: "*")
 
     /// Parses one rule (surrounding whitespace is ignored).
     public static func parse(_ input: String) -> Result<(NetworkRule.Host, UInt16), Failure> {
         let bytes = trimmed(Array(input.utf8))
-        func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
         let host: ArraySlice<UInt8>
         let port: ArraySlice<UInt8>
         let bracketed = bytes.first == UInt8(ascii: "[")
@@ -51,14 +54,113 @@ public enum NetworkRuleSyntax {
         guard let number = decimal(port, maximum: 65535), number > 0 else {
             return .failure(Failure(message: "invalid port `\(text(port))` in `\(input)`; ports are 1-65535"))
         }
-        let lower = host.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        switch parseHost(host, bracketed: bracketed) {
+        case .success(let parsed): return .success((parsed, UInt16(number)))
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// Parses a concrete destination as `mino policy query` takes it: `HOST[:PORT]`, where HOST
+    /// is a name, an IPv4 address, an IPv6 address (bracketed when a port follows, e.g.
+    /// `[2001:db8::1]:443`). A wildcard is refused: a query names one host, not a set of them.
+    public static func parseDestination(_ input: String) -> Result<(NetworkRule.Host, UInt16?), Failure> {
+        let bytes = trimmed(Array(input.utf8))
+        var host = bytes
+        var port: ArraySlice<UInt8>?
+        let bracketed = bytes.first == UInt8(ascii: "[")
+        if bracketed {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else {
+                return .failure(Failure(message: "missing `]` after the IPv6 address in `\(input)`"))
+            }
+            host = bytes[1..<close]
+            if close + 1 < bytes.count {
+                guard bytes[close + 1] == colon else {
+                    return .failure(Failure(message: "expected `:` and a port after `]` in `\(input)`"))
+                }
+                port = bytes[(close + 2)...]
+            }
+            guard isIPv6Bytes(host) else { return .failure(Failure(message: "`\(text(host))` is not an IPv6 address")) }
+        } else if isIPv6Bytes(bytes) {
+            // A bare IPv6 address: its colons are not a port separator.
+            return .success((.ipv6(String(decoding: lowercased(bytes), as: UTF8.self)), nil))
+        } else if let colonIndex = bytes.lastIndex(of: colon) {
+            host = bytes[..<colonIndex]
+            port = bytes[(colonIndex + 1)...]
+            if host.contains(colon) {
+                return .failure(
+                    Failure(message: "IPv6 addresses need brackets: write `[\(text(host))]:\(text(port ?? []))`"))
+            }
+        }
+        guard !host.isEmpty else { return .failure(Failure(message: "empty host in `\(input)`")) }
+        var number: UInt16?
+        if let port {
+            guard let value = decimal(port, maximum: 65535), value > 0 else {
+                return .failure(Failure(message: "invalid port `\(text(port))` in `\(input)`; ports are 1-65535"))
+            }
+            number = UInt16(value)
+        }
+        if host.contains(star) {
+            if case .success(.wildcard(let domain)) = wildcard(lowercased(host)[...], written: text(host)) {
+                return .failure(
+                    Failure(message: "`\(text(host))` is a pattern, not a host; ask about one name, e.g. `a.\(domain)`")
+                )
+            }
+            return .failure(Failure(message: "`\(text(host))` is not a valid host name or IP address"))
+        }
+        switch parseHost(host, bracketed: bracketed) {
+        case .success(let parsed): return .success((parsed, number))
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// The host part of a rule or destination, already split from its port.
+    private static func parseHost(_ host: ArraySlice<UInt8>, bracketed: Bool) -> Result<NetworkRule.Host, Failure> {
+        let lower = lowercased(host)
         let name = String(decoding: lower, as: UTF8.self)
-        if bracketed { return .success((.ipv6(name), UInt16(number))) }
-        if isIPv4Bytes(lower[...]) { return .success((.ipv4(name), UInt16(number))) }
+        if bracketed { return .success(.ipv6(name)) }
+        if isIPv4Bytes(lower[...]) { return .success(.ipv4(name)) }
+        if lower.contains(star) { return wildcard(lower[...], written: text(host)) }
         guard isHostNameBytes(lower[...]) else {
             return .failure(Failure(message: "`\(text(host))` is not a valid host name or IP address"))
         }
-        return .success((.name(name), UInt16(number)))
+        return .success(.name(name))
+    }
+
+    /// `*.domain`: `*` only as the whole first label, the domain a valid host name of at least
+    /// two labels, stored lower-cased without `*.` and without a trailing dot.
+    private static func wildcard(_ host: ArraySlice<UInt8>, written: String) -> Result<NetworkRule.Host, Failure> {
+        let example = "write it as `*.example.com`: `*` matches one or more labels below the domain"
+        guard host.count > 2, host.first == star, host[host.startIndex + 1] == dot else {
+            if host.elementsEqual([star]) || host.elementsEqual([star, dot]) {
+                return .failure(
+                    Failure(message: "`\(written)` alone would allow every name; name a domain, e.g. `*.example.com`"))
+            }
+            return .failure(Failure(message: "`\(written)` has `*` inside a label or a later label; \(example)"))
+        }
+        var domain = host.dropFirst(2)
+        if domain.contains(star) {
+            return .failure(Failure(message: "`\(written)` has more than one `*`; \(example)"))
+        }
+        if domain.last == dot { domain = domain.dropLast() }
+        guard isHostNameBytes(domain), !domain.isEmpty else {
+            return .failure(
+                Failure(message: "`\(written)` is not a valid wildcard: `\(text(domain))` is not a valid domain name"))
+        }
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false).count
+        guard labels >= 2 else {
+            return .failure(
+                Failure(
+                    message:
+                        "`\(written)` is too broad: a wildcard needs a domain of at least two labels, e.g. `*.example.\(text(domain))`"
+                ))
+        }
+        return .success(.wildcard(String(decoding: domain, as: UTF8.self)))
+    }
+
+    private static func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+
+    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     }
 
     /// Dotted-quad IPv4 without leading zeros.
@@ -77,6 +179,13 @@ public enum NetworkRuleSyntax {
     /// addresses) are never taken for names.
     public static func isHostName(_ text: some StringProtocol) -> Bool {
         isHostNameBytes(Array(text.utf8)[...])
+    }
+
+    /// Whether `domain` (without `*.`) may follow `*.` in a wildcard rule: a valid host name of
+    /// at least two labels.
+    public static func isWildcardDomain(_ domain: some StringProtocol) -> Bool {
+        let bytes = Array(domain.utf8)[...]
+        return isHostNameBytes(bytes) && bytes.last != dot && bytes.contains(dot)
     }
 
     // MARK: - Bytes

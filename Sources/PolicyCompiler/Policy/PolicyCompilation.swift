@@ -91,17 +91,15 @@ public enum PolicyCompilation {
             }
         }
 
-        // Network.
-        var network: NetworkResolution.Result?
+        // Network: mode, allowlist, enforcement and the user's [network] table.
+        var network: NetworkPolicy?
         do {
-            network = try NetworkResolution.resolve(config, presets: presets)
-            warnings += network?.warnings ?? []
+            let (policy, found) = try NetworkResolution.policy(config, presets: presets)
+            network = policy
+            warnings += found
         } catch {
             errors += error.diagnostics
         }
-        let enforcementSetting = string("container.network_enforcement")
-        let enforcement = Sourced(
-            NetworkPolicy.Enforcement(rawValue: enforcementSetting.value) ?? .netns, enforcementSetting.origin)
 
         // Credentials.
         let sshAgent = request.sshAgent ?? Sourced(true, .builtin)
@@ -144,13 +142,12 @@ public enum PolicyCompilation {
         }
 
         if !errors.isEmpty { throw DiagnosticError(errors) }
-        let resolved =
-            network ?? NetworkResolution.Result(mode: Sourced(.bridge, .builtin), rules: [], preset: nil, warnings: [])
         let policy = SandboxPolicy(
             runtime: runtime, image: image, layers: layers, command: request.command, shell: string("session.shell"),
             project: ProjectMount(hostPath: projectPath, workdir: workdir), mounts: mounts, environment: environment,
-            network: NetworkPolicy(
-                mode: resolved.mode, rules: resolved.rules, preset: resolved.preset, enforcement: enforcement),
+            network: network
+                ?? NetworkPolicy(
+                    mode: Sourced(.bridge, .builtin), rules: [], preset: nil, enforcement: Sourced(.netns, .builtin)),
             readOnlyRoot: bool("container.read_only"),
             limits: ResourceLimits(
                 pids: Sourced(defaultPidsLimit, .builtin), maxMemoryMB: integer("sandbox.max_memory_mb"),

@@ -56,6 +56,9 @@ public enum ConfigSources {
     public static func apply(
         _ layer: ConfigLayer, evaluation: TrustGate.Evaluation, file: String, decision: TrustDecision
     ) -> (ConfigLayer, [Diagnostic]) {
+        // User-only keys never apply from a project file, whatever the decision.
+        var layer = layer
+        layer.settings = layer.settings.filter { $0.value.key.trust != .userOnly }
         guard !evaluation.widening.isEmpty else { return (layer, []) }
         switch decision {
         case .approved:

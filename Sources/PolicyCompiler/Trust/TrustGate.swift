@@ -11,7 +11,11 @@ import TOML
 /// - `strictWhen` keys apply only at their strict value (`audit_log = true`, `network = "none"`);
 /// - limits apply when at or below the user's (0 means unlimited);
 /// - the network keys are judged together: they apply when the resulting network is at least
-///   as closed as the user's (none < allowlist ⊂ user's allowlist < bridge < host);
+///   as closed as the user's (none < allowlist ⊂ user's allowlist < bridge < host), a rule
+///   counting as inside the user's allowlist when the user has it or a `*.domain` rule above
+///   it on the same port;
+/// - user-only keys (`[network]`) never apply from a project file, approved or not (the decoder
+///   already refuses them with an error);
 /// - everything else widens (allowed hosts, volumes, environment, credentials options, images,
 ///   layers, runtime, sensitive-path allowances) and is held back until that exact file content
 ///   is approved.
@@ -46,6 +50,9 @@ public enum TrustGate {
         let networkNarrows = networkIsNarrowing(project: project, userLayers: userLayers, presets: presets)
         for key in ConfigSchema.keys {
             guard let setting = project[key.name] else { continue }
+            // The decoder refuses user-only keys in a project file; a layer built any other way
+            // still never applies them, and approval cannot either (they are not offered).
+            if key.trust == .userOnly { continue }
             let userSetting = user.setting(key.name)
             let userValue = userSetting?.value
             let narrows: Bool
@@ -63,6 +70,8 @@ public enum TrustGate {
                     narrows = setting.value == strict
                 case .lowerIsStricter:
                     narrows = isLowerOrEqual(setting.value, than: userValue)
+                case .userOnly:
+                    narrows = false
                 }
             }
             if narrows {
@@ -118,6 +127,21 @@ public enum TrustGate {
         let (before, after) = (rank(mine.mode.value), rank(combined.mode.value))
         if after != before { return after < before }
         guard combined.mode.value == .allowlist else { return true }
-        return Set(combined.rules).isSubset(of: Set(mine.rules))
+        let user = Set(mine.rules)
+        return combined.rules.allSatisfy { rule in
+            user.contains(rule) || mine.rules.contains { isCovered(rule, by: $0) }
+        }
+    }
+
+    /// Whether every destination `rule` allows is allowed by `wider`: a name or a `*.domain`
+    /// below the domain of a wildcard `wider` on the same port (`a.x.test:443` and
+    /// `*.a.x.test:443` are covered by `*.x.test:443`; `x.test:443` is not).
+    static func isCovered(_ rule: NetworkRule, by wider: NetworkRule) -> Bool {
+        guard rule.port == wider.port, case .wildcard(let domain) = wider.host else { return false }
+        switch rule.host {
+        case .name(let name): return name.hasSuffix("." + domain)
+        case .wildcard(let inner): return inner == domain || inner.hasSuffix("." + domain)
+        case .ipv4, .ipv6: return false
+        }
     }
 }

@@ -23,15 +23,7 @@ extension SandboxPolicy {
             ]),
             "mounts": .array(mounts.map(\.jsonValue)),
             "environment": .array(environment.map(\.jsonValue)),
-            "network": .object([
-                "mode": sourced(network.mode) { .string($0.rawValue) },
-                "rules": .array(
-                    network.rules.map {
-                        .object(["rule": .string($0.description), "from": .string($0.origin.summary)])
-                    }),
-                "preset": network.preset.map { sourced($0, text) } ?? .null,
-                "enforcement": sourced(network.enforcement) { .string($0.rawValue) },
-            ]),
+            "network": network.jsonValue,
             "read_only_root": sourced(readOnlyRoot, flag),
             "limits": .object([
                 "pids": sourced(limits.pids) { .integer(Int64($0)) },
@@ -77,6 +69,30 @@ extension SandboxPolicy {
                 "env_passthrough": .array(native.environmentPassthrough.map { sourced($0, text) }),
             ]),
         ])
+    }
+}
+
+extension NetworkPolicy {
+    /// The network policy as JSON: mode, rules with their origins, enforcement and the session
+    /// resolver's settings.
+    public var jsonValue: JSONValue {
+        func sourced<T>(_ item: Sourced<T>, _ encode: (T) -> JSONValue) -> JSONValue {
+            .object(["value": encode(item.value), "from": .string(item.origin.summary)])
+        }
+        let described: (any CustomStringConvertible) -> JSONValue = { .string($0.description) }
+        let seconds: (Int) -> JSONValue = { .integer(Int64($0)) }
+        var object = [String: JSONValue]()
+        object["mode"] = sourced(mode) { .string($0.rawValue) }
+        object["rules"] = .array(
+            rules.map { .object(["rule": .string($0.description), "from": .string($0.origin.summary)]) })
+        object["preset"] = preset.map { sourced($0) { .string($0) } } ?? .null
+        object["enforcement"] = sourced(enforcement) { .string($0.rawValue) }
+        object["allow_private"] = .array(allowPrivate.map { sourced($0, described) })
+        object["dns_servers"] = .array(dnsServers.map { sourced($0, described) })
+        object["dns_types"] = .array(dnsTypes.map { sourced($0) { .string($0) } })
+        object["pin_seconds"] = sourced(pinSeconds, seconds)
+        object["pin_grace_seconds"] = sourced(pinGraceSeconds, seconds)
+        return .object(object)
     }
 }
 

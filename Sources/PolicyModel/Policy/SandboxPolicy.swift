@@ -252,14 +252,44 @@ public struct NetworkPolicy: Hashable, Sendable {
     public var preset: Sourced<String>?
     /// How the allowlist is enforced.
     public var enforcement: Sourced<Enforcement>
+    /// Address blocks an allowed *name* may resolve into although the rebinding guard refuses
+    /// them otherwise (`network.allow_private`, the user's own config only). They reopen private
+    /// ranges only, never loopback, link-local, metadata or the host's own addresses.
+    public var allowPrivate: [Sourced<IPNetwork>]
+    /// The upstream resolvers the session's resolver forwards allowed names to
+    /// (`network.dns_servers`); empty means the host's own resolvers.
+    public var dnsServers: [Sourced<ResolverEndpoint>]
+    /// Record types the session's resolver forwards for allowed names besides A, AAAA and CNAME
+    /// (`network.dns_types`), as upper-case mnemonics (`TXT`, `SRV`), each at most once.
+    public var dnsTypes: [Sourced<String>]
+    /// The shortest time a pinned answer stays open, in seconds, whatever its TTL
+    /// (`network.pin_seconds`, 1–86400).
+    public var pinSeconds: Sourced<Int>
+    /// Seconds a pinned answer stays open past max(TTL, `pinSeconds`), so a connection opened
+    /// just before expiry still completes (`network.pin_grace_seconds`, 0–3600).
+    public var pinGraceSeconds: Sourced<Int>
 
-    /// Creates a network policy.
-    public init(mode: Sourced<Mode>, rules: [NetworkRule], preset: Sourced<String>?, enforcement: Sourced<Enforcement>)
-    {
+    /// `pinSeconds` unless configured.
+    public static let defaultPinSeconds = 60
+    /// `pinGraceSeconds` unless configured.
+    public static let defaultPinGraceSeconds = 10
+
+    /// Creates a network policy; the resolver settings default to the built-in ones.
+    public init(
+        mode: Sourced<Mode>, rules: [NetworkRule], preset: Sourced<String>?, enforcement: Sourced<Enforcement>,
+        allowPrivate: [Sourced<IPNetwork>] = [], dnsServers: [Sourced<ResolverEndpoint>] = [],
+        dnsTypes: [Sourced<String>] = [], pinSeconds: Sourced<Int> = Sourced(defaultPinSeconds, .builtin),
+        pinGraceSeconds: Sourced<Int> = Sourced(defaultPinGraceSeconds, .builtin)
+    ) {
         self.mode = mode
         self.rules = rules
         self.preset = preset
         self.enforcement = enforcement
+        self.allowPrivate = allowPrivate
+        self.dnsServers = dnsServers
+        self.dnsTypes = dnsTypes
+        self.pinSeconds = pinSeconds
+        self.pinGraceSeconds = pinGraceSeconds
     }
 }
 

@@ -33,7 +33,10 @@ enum PolicyCheckCommand: RunnableCommand {
         for argument in parsed.arguments(.files) {
             let path = ConfigLocations.absolute(
                 ConfigLocations.expandingTilde(argument.value, home: locations.home), from: context.currentDirectory)
-            targets.append((path, .project, argument.origin))
+            // The user's own config is checked as such: it may set what a project file may not
+            // (the `[network]` table).
+            let isGlobal = ConfigLocations.canonical(path) == ConfigLocations.canonical(locations.globalConfigPath)
+            targets.append((path, isGlobal ? .global : .project, argument.origin))
         }
         if targets.isEmpty {
             if ConfigFileReader.isPresent(locations.globalConfigPath) || locations.globalConfigOrigin != nil {

@@ -8,14 +8,14 @@ import PolicyModel
 import SessionPlanning
 import TOML
 
-/// `mino policy`: check and explain policies without running anything.
+/// `mino policy`: check, explain and query policies without running anything.
 enum PolicyCommand: CommandGroup {
     static var subcommands: [any CommandNode.Type] {
-        [PolicyCheckCommand.self, PolicyExplainCommand.self]
+        [PolicyCheckCommand.self, PolicyExplainCommand.self, PolicyQueryCommand.self]
     }
 
     static let spec = CommandSpec(
         name: "policy",
-        abstract: "Check and explain sandbox policies",
+        abstract: "Check, explain and query sandbox policies",
         subcommands: subcommands.map { $0.spec })
 }
