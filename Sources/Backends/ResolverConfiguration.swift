@@ -128,25 +128,31 @@ public struct ResolverConfiguration: RenderedArtifact, Hashable {
             EnforcementReport(
                 "network.rebinding-guard", .kernel,
                 "loopback, link-local, private, metadata and host addresses are never opened by a name"
-                    + (allowPrivate.isEmpty ? "" : " (private ranges opened by your config: "
-                        + allowPrivate.joined(separator: ", ") + ")")),
+                    + (allowPrivate.isEmpty
+                        ? ""
+                        : " (private ranges opened by your config: "
+                            + allowPrivate.joined(separator: ", ") + ")")),
         ]
     }
 }
 
 /// Compiles a session's `ResolverConfiguration`.
 public enum ResolverConfigurationBackend {
-    /// The default shortest pin lifetime, in seconds.
-    public static let defaultPinSeconds: UInt32 = 60
-    /// The default grace added to every pin, in seconds.
-    public static let defaultGraceSeconds: UInt32 = 10
-
     /// The configuration of an allowlist `network` on a host with `facts`; `nil` for other modes.
+    /// Upstreams are `network.dns_servers` when the user set them, else the host's resolvers.
     public static func configuration(for network: NetworkPolicy, facts: HostFacts) -> ResolverConfiguration? {
         guard network.mode.value == .allowlist else { return nil }
+        let upstreams =
+            network.dnsServers.isEmpty
+            ? facts.hostResolvers.compactMap { IPAddress($0).map { ResolverEndpoint(address: $0).description } }
+            : network.dnsServers.map(\.value.description)
         return ResolverConfiguration(
-            rules: network.rules.map { ResolverConfiguration.Rule(host: $0.host, port: $0.port, origin: $0.origin.summary) },
-            upstreams: facts.hostResolvers, extraTypes: [], pinSeconds: defaultPinSeconds,
-            graceSeconds: defaultGraceSeconds, allowPrivate: [], hostAddresses: facts.hostAddresses)
+            rules: network.rules.map {
+                ResolverConfiguration.Rule(host: $0.host, port: $0.port, origin: $0.origin.summary)
+            },
+            upstreams: upstreams, extraTypes: network.dnsTypes.map(\.value),
+            pinSeconds: UInt32(clamping: network.pinSeconds.value),
+            graceSeconds: UInt32(clamping: network.pinGraceSeconds.value),
+            allowPrivate: network.allowPrivate.map(\.value.description), hostAddresses: facts.hostAddresses)
     }
 }

@@ -221,7 +221,8 @@ final class CallCounter: @unchecked Sendable {
     @Test func aFenceHookThatFailsNeverCountsAsAStartedAgent() throws {
         // The runtime refused to start the container (the hook exited non-zero): no handoff.
         let runner = ExecutorHarness.podman { argv in
-            argv.contains("--hooks-dir") ? .init(126, error: "error executing hook: mino fence hook: nft refused") : nil
+            argv.starts(with: ["podman", "run"])
+                ? .init(126, error: "error executing hook: mino fence hook: nft refused") : nil
         }
         let result = harness.run(["run", "-n", "nofence"] + Self.fenced + ["--", "true"], runner: runner)
 
