@@ -82,12 +82,21 @@ public struct ResolverEngine: Sendable {
         /// Why (`no-rule`, `type-not-allowed`, `rebinding:loopback`, `upstream-failed`,
         /// `malformed`, `nxdomain`…), `nil` for a plain answer.
         public var reason: String?
+
+        /// The decision-log record of this event at `time`, received over `transport`.
+        public func record(time: String, transport: DecisionRecord.Transport) -> DecisionRecord {
+            .dns(
+                DecisionRecord.Query(
+                    time: time, name: name, type: type, transport: transport, decision: allowed ? .allow : .deny,
+                    reason: reason.map(DecisionRecord.Reason.init), ruleText: rule?.text, ruleOrigin: rule?.origin,
+                    answers: answers, pinned: pinned, ttl: ttl))
+        }
         /// The first matching rule, if any.
         public var rule: Rule?
         /// The addresses returned to the agent.
-        public var answers: [String] = []
-        /// `address:port` pinned.
-        public var pinned: [String] = []
+        public var answers: [IPAddress] = []
+        /// What was pinned.
+        public var pinned: [DecisionRecord.Pinned] = []
         /// The smallest TTL of the returned records.
         public var ttl: UInt32?
     }
@@ -127,7 +136,8 @@ public struct ResolverEngine: Sendable {
         do {
             message = try DNSMessage.parse(bytes)
         } catch {
-            return .reply(DNSMessage.formatErrorReply(to: bytes), Event(name: "", type: "", allowed: false, reason: "malformed"))
+            return .reply(
+                DNSMessage.formatErrorReply(to: bytes), Event(name: "", type: "", allowed: false, reason: "malformed"))
         }
         guard !message.isResponse else {
             return .reply(nil, Event(name: "", type: "", allowed: false, reason: "not-a-query"))
@@ -217,7 +227,7 @@ public struct ResolverEngine: Sendable {
                 continue
             }
             kept.append(record)
-            event.answers.append(address.description)
+            event.answers.append(address)
         }
         if kept.isEmpty, let refusal = refusals.first {
             event.allowed = false
@@ -239,7 +249,7 @@ public struct ResolverEngine: Sendable {
             let seconds = min(max(record.ttl, policy.pinSeconds), 86_400) + policy.graceSeconds
             for port in Set(forward.rules.map(\.port)).sorted() {
                 pins.append(Pin(address: address, port: port, seconds: seconds))
-                event.pinned.append(address.family == .ipv4 ? "\(address):\(port)" : "[\(address)]:\(port)")
+                event.pinned.append(DecisionRecord.Pinned(address: address, port: port))
             }
         }
         return (DNSMessage.response(to: query, code: .noError, answers: records).serialized(), pins, event)

@@ -18,8 +18,18 @@ extension Diagnostic {
     package static func fenceFallback(at origin: Origin) -> Diagnostic {
         .warning(
             "network.fence-fallback",
-            "nsenter or iptables-restore is missing on the host: the allowlist is applied inside the container instead",
-            at: origin, help: "install util-linux and iptables to load the fence from the host (`mino setup`)")
+            "nft is missing on the host: the allowlist is applied inside the container instead, without policy DNS",
+            at: origin, help: "install nftables so the fence hook can load the fence (`mino setup`)")
+    }
+
+    /// What the in-container wrapper applier does not have: said by `plan` and `run` alike.
+    package static func wrapperWithoutPolicyDNS(at origin: Origin) -> Diagnostic {
+        .warning(
+            "network.no-policy-dns",
+            "the wrapper applier has no session resolver: the agent can resolve any name through the container's "
+                + "resolver (DNS labels can carry data out), allowed names are resolved once at start, "
+                + "and `*.domain` rules open nothing",
+            at: origin, help: "install nftables on the host for the fence hook and its resolver (`mino setup`)")
     }
 
     package static func rootRefused(at origin: Origin?) -> Diagnostic {

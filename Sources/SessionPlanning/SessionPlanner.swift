@@ -88,6 +88,9 @@ package enum SessionPlanner {
             warnings.append(.fenceFallback(at: policy.network.enforcement.origin))
             policy.network.enforcement = Sourced(.wrapper, policy.network.enforcement.origin)
         }
+        if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .wrapper {
+            warnings.append(.wrapperWithoutPolicyDNS(at: policy.network.enforcement.origin))
+        }
         let refusal = refusal(policy, facts: facts)
         if input.purpose == .plan, let refusal { warnings.append(refusal.diagnostic.asWarning) }
 

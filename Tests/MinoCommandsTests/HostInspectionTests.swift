@@ -26,7 +26,7 @@ import Testing
 
     static let debian = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n"
     static let everything: Set<String> = [
-        "podman", "runc", "iptables-restore", "nsenter", "newuidmap", "slirp4netns", "fuse-overlayfs",
+        "podman", "runc", "nft", "iptables-restore", "newuidmap", "slirp4netns", "fuse-overlayfs",
     ]
 
     @Test func aCompleteRootlessHostLacksNothing() {
@@ -44,7 +44,7 @@ import Testing
         let inspection = HostInspection.inspect(Self.probe(osRelease: Self.debian, tools: []))
         #expect(
             inspection.packages(upgrade: false) == [
-                "podman", "runc", "iptables", "util-linux", "uidmap", "slirp4netns", "fuse-overlayfs",
+                "podman", "runc", "nftables", "iptables", "uidmap", "slirp4netns", "fuse-overlayfs",
             ])
         #expect(Set(inspection.missingRequired.map(\.id)).isSuperset(of: ["podman", "subuid", "subgid"]))
         #expect(!inspection.missingRequired.contains { $0.id == "fuse-overlayfs" })
@@ -54,7 +54,7 @@ import Testing
         let fedora = HostInspection.inspect(
             Self.probe(osRelease: "ID=fedora\nPRETTY_NAME='Fedora Linux 43'\n", tools: [], userID: 0))
         #expect(fedora.packageManager == .dnf)
-        #expect(fedora.packages(upgrade: false) == ["podman", "crun", "iptables-nft", "util-linux"])
+        #expect(fedora.packages(upgrade: false) == ["podman", "crun", "nftables", "iptables-nft"])
         #expect(!fedora.items.contains { $0.id == "subuid" })
         let ubuntu = HostInspection.inspect(Self.probe(osRelease: "ID=ubuntu\nID_LIKE=debian\n", tools: []))
         #expect(ubuntu.packageManager == .apt)

@@ -39,8 +39,11 @@ struct SessionPlanLoading {
         }
         var facts = HostFactsProbe.probe(context: context)
         try probeBaseImage(config, facts: &facts, progress: progress)
-        // A fixed host (tests) answers DNS from its facts alone.
-        if resolve || purpose == .run, context.hostFacts == nil, let network = try? NetworkResolution.resolve(config) {
+        // A fixed host (tests) answers DNS from its facts alone. Only the wrapper applier needs
+        // addresses now: with the fence hook, the session's resolver pins what it answers.
+        if resolve || purpose == .run, context.hostFacts == nil, let network = try? NetworkResolution.resolve(config),
+            facts.fenceTools == nil || config.value("container.network_enforcement") == .string("wrapper")
+        {
             for rule in network.rules {
                 if case .name(let name) = rule.host, facts.resolvedAddresses[name] == nil {
                     facts.resolvedAddresses[name] = HostFactsProbe.resolve(name)

@@ -51,6 +51,8 @@ package struct Executor {
             } else {
                 podman.stopAndRemove(record.containerName, seconds: 5)
             }
+            // The fence hook's files and socket of a session whose resolver died with its owner.
+            if let directory = record.runtimeDirectory { try? FileManager.default.removeItem(atPath: directory) }
             if let updated = try? store.update(
                 record.name,
                 { record in

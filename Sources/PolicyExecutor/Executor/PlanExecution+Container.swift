@@ -59,7 +59,10 @@ extension PlanExecution {
         } catch {
             throw .runtimeDirectory(files.directory, reason: "cannot write the fence hook files")
         }
-        try update { record in record.resolver = plan.artifacts.resolver }
+        try update { record in
+            record.resolver = plan.artifacts.resolver
+            record.runtimeDirectory = files.directory
+        }
         audit.record(
             "network.fence.prepared",
             [

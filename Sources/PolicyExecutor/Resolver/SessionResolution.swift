@@ -31,14 +31,14 @@ import PolicyModel
                     let client = NetfilterSetClient(descriptor: dup(sockets.netlink))
                     let pins = PinLedger(client: client)
                     tally.start(client: client)
-                    log?.append(["kind": .string("session"), "event": .string("resolver-started")])
+                    log?.append(.session(.init(time: DecisionLog.now(), event: .start, session: session)))
                     return { bytes, transport in
                         handle(bytes, transport, engine: engine, upstream: upstream, pins: pins, log: log, tally: tally)
                     }
                 },
                 finish: { _ in
                     tally.stop()
-                    log?.append(["kind": .string("session"), "event": .string("resolver-stopped")])
+                    log?.append(.session(.init(time: DecisionLog.now(), event: .end, session: session)))
                 })
             service.start()
             audit.record("network.resolver.started", ["name": .string(session), "socket": .string(files.socket)])
@@ -76,7 +76,7 @@ import PolicyModel
             switch engine.decide(bytes, upstreamID: UInt16.random(in: 0...UInt16.max)) {
             case .reply(let reply, let event):
                 if !event.allowed { tally.countQuery() }
-                log?.append(record(event, transport))
+                log?.append(event.record(time: DecisionLog.now(), transport: transport.record))
                 return reply.map(ResolverReply.now) ?? .drop
             case .forward(let forward):
                 return .later {
@@ -91,27 +91,10 @@ import PolicyModel
                         reply = DNSMessage.response(to: forward.query, code: .serverFailure).serialized()
                     }
                     if !event.allowed { tally.countQuery() }
-                    log?.append(record(event, transport))
+                    log?.append(event.record(time: DecisionLog.now(), transport: transport.record))
                     return reply
                 }
             }
-        }
-
-        /// The decision-log record of one DNS decision.
-        static func record(_ event: ResolverEngine.Event, _ transport: ResolverTransport) -> [String: JSONValue] {
-            var members: [String: JSONValue] = [
-                "kind": .string("dns"), "name": .string(event.name), "type": .string(event.type),
-                "transport": .string(transport.rawValue), "decision": .string(event.allowed ? "allow" : "deny"),
-            ]
-            if let reason = event.reason { members["reason"] = .string(reason) }
-            if let rule = event.rule {
-                members["rule"] = .string(rule.text)
-                members["origin"] = .string(rule.origin)
-            }
-            if !event.answers.isEmpty { members["answers"] = .array(event.answers.map(JSONValue.string)) }
-            if !event.pinned.isEmpty { members["pinned"] = .array(event.pinned.map(JSONValue.string)) }
-            if let ttl = event.ttl { members["ttl"] = .integer(Int64(ttl)) }
-            return members
         }
     }
 
@@ -218,7 +201,9 @@ import PolicyModel
                     NftablesBackend.deniedOtherIPv6Set,
                 ]
                 for set in sets {
-                    guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else { continue }
+                    guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else {
+                        continue
+                    }
                     for element in elements {
                         let count = element.packets ?? 1
                         let key = "\(set) \(element.address) \(element.ipProtocol ?? 0) \(element.port ?? 0)"
@@ -226,14 +211,13 @@ import PolicyModel
                         let before = seen[key] ?? 0
                         guard count > before else { continue }
                         seen[key] = count
-                        var members: [String: JSONValue] = [
-                            "kind": .string("connection"), "decision": .string("deny"),
-                            "destination": .string(element.address.description),
-                            "protocol": .string(Self.protocolName(element.ipProtocol)),
-                            "count": .integer(Int64(clamping: count - before)),
-                        ]
-                        if let port = element.port { members["port"] = .integer(Int64(port)) }
-                        log?.append(members)
+                        log?.append(
+                            .connection(
+                                .init(
+                                    time: DecisionLog.now(), destination: element.address.description,
+                                    port: element.port,
+                                    protocolName: Self.protocolName(element.ipProtocol),
+                                    count: Int(clamping: count - before))))
                     }
                 }
             } else {
@@ -257,3 +241,8 @@ import PolicyModel
         }
     }
 #endif
+
+extension ResolverTransport {
+    /// The decision log's spelling.
+    var record: DecisionRecord.Transport { self == .udp ? .udp : .tcp }
+}

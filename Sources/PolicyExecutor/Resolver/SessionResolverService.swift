@@ -93,6 +93,11 @@ import HostProcess
 
         /// Waits at most `seconds` for the hook; `true` once the resolver serves.
         package func waitUntilServing(seconds: Int) -> Bool {
+            // Serving starts before the hook is answered, so once the hook returned this is set.
+            lock.lock()
+            let serving = server != nil
+            lock.unlock()
+            if serving { return true }
             guard received.wait(timeout: .now() + .seconds(seconds)) == .success else { return false }
             received.signal()
             lock.lock()

@@ -129,11 +129,11 @@ package struct HostInspection: Equatable {
         tool(
             "oci-runtime", "OCI runtime", names: ["runc", "crun"], required: true, apt: ["runc"], dnf: ["crun"])
         tool(
-            "iptables", "iptables-restore (network fence)", names: ["iptables-restore"], required: true,
-            apt: ["iptables"], dnf: ["iptables-nft"])
+            "nftables", "nft (network fence, loaded by the fence hook)", names: ["nft"], required: true,
+            apt: ["nftables"], dnf: ["nftables"])
         tool(
-            "nsenter", "nsenter (network fence)", names: ["nsenter"], required: true, apt: ["util-linux"],
-            dnf: ["util-linux"])
+            "iptables", "iptables (the in-container wrapper fence's fallback)", names: ["iptables-restore"],
+            required: false, apt: ["iptables"], dnf: ["iptables-nft"])
         if probe.userID != 0 {
             tool(
                 "uidmap", "newuidmap/newgidmap (rootless)", names: ["newuidmap"], required: true, apt: ["uidmap"],

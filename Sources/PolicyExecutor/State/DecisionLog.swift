@@ -1,4 +1,5 @@
 import Diagnostics
+import EgressPolicy
 import Foundation
 
 #if canImport(Glibc)
@@ -31,28 +32,29 @@ package final class DecisionLog: @unchecked Sendable {
         close(descriptor)
     }
 
-    /// Appends one record (a JSON object), with `time` set to now (RFC 3339, UTC).
-    package func append(_ members: [String: JSONValue]) {
-        var members = members
-        members["time"] = .string(SessionRecord.timestamp(Date()))
-        let line = Array((JSONValue.object(members).rendered() + "\n").utf8)
+    /// Now, as records carry it (RFC 3339, UTC).
+    package static func now() -> String { SessionRecord.timestamp(Date()) }
+
+    /// Appends one record.
+    package func append(_ record: DecisionRecord) {
+        let line = Array((record.jsonLine + "\n").utf8)
         lock.lock()
         defer { lock.unlock() }
         // One write per line: appends of other writers never interleave inside it.
         _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
-    /// Every record of the log at `path` that parses, in order; malformed lines are skipped
-    /// (the count says how many).
-    package static func read(_ path: String, limit: Int = 16 << 20) -> (records: [[String: Any]], malformed: Int)? {
+    /// Every record of the log at `path` that decodes, in order, and how many lines did not
+    /// (a damaged line never stops the others); `nil` when there is no log.
+    package static func read(_ path: String, limit: Int = 16 << 20) -> (records: [DecisionRecord], malformed: Int)? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: limit)) ?? Data()
-        var records: [[String: Any]] = []
+        var records: [DecisionRecord] = []
         var malformed = 0
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
-                records.append(object)
+            if let record = try? DecisionRecord(jsonLine: String(decoding: line, as: UTF8.self)) {
+                records.append(record)
             } else {
                 malformed += 1
             }

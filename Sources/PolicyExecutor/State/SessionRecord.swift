@@ -47,6 +47,9 @@ package struct SessionRecord: Equatable, Sendable {
     /// The session resolver's configuration (allowlist sessions with the fence hook): what a
     /// detached session's supervisor serves.
     package var resolver: ResolverConfiguration?
+    /// The session's runtime directory (fence hook, ruleset, resolver socket), removed when the
+    /// session ends, by a later command's reconcile if its owner died.
+    package var runtimeDirectory: String?
     /// Connection attempts the fence refused and DNS queries the resolver refused, as last
     /// counted (`mino list`).
     package var deniedCount = 0
@@ -80,7 +83,8 @@ package struct SessionRecord: Equatable, Sendable {
             "owner_pid": optional(ownerPID), "owner_start_time": ownerStartTime.map { .integer(Int64($0)) } ?? .null,
             "exit_code": optional(exitCode), "end_reason": optional(endReason), "wrapper": .bool(wrapper),
             "shell": .string(shell), "user": .string(user),
-            "resolver": resolver?.json ?? .null, "denied_count": .integer(Int64(deniedCount)),
+            "resolver": resolver?.json ?? .null, "runtime_dir": optional(runtimeDirectory),
+            "denied_count": .integer(Int64(deniedCount)),
             "supervisor_steps": .array(supervisorSteps.map(Self.encode)), "audit_log": .bool(auditLog),
             "caches_to_finalise": .array(cachesToFinalise.map { .string($0) }),
         ])
@@ -115,6 +119,7 @@ package struct SessionRecord: Equatable, Sendable {
         self.user = object["user"] as? String ?? ""
         self.resolver = (object["resolver"] as? [String: Any]).flatMap(ResolverConfiguration.init(jsonObject:))
         self.deniedCount = (object["denied_count"] as? NSNumber)?.intValue ?? 0
+        self.runtimeDirectory = object["runtime_dir"] as? String
         self.supervisorSteps = (object["supervisor_steps"] as? [[String: Any]] ?? []).compactMap(Self.decodeStep)
         self.auditLog = object["audit_log"] as? Bool ?? true
         self.cachesToFinalise = object["caches_to_finalise"] as? [String] ?? []

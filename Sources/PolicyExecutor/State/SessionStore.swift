@@ -80,9 +80,10 @@ package struct SessionStore {
         }
     }
 
-    /// Deletes a record.
+    /// Deletes a record and its decision log.
     package func remove(_ name: String) {
         unlink(path(name))
+        unlink(DecisionLog.path(of: name, in: self))
     }
 
     /// Removes ended sessions not updated for `hours` hours (0 keeps them forever).

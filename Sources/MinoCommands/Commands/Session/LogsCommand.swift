@@ -69,41 +69,44 @@ extension LogsCommand {
     {
         let path = DecisionLog.path(of: record.name, in: executor.store)
         guard let (records, malformed) = DecisionLog.read(path) else {
-            context.standardOutput.write(json ? "" : "No network decisions recorded for `\(record.name)`\n")
+            if !json {
+                context.standardOutput.write(
+                    "No network decisions recorded for `\(Diagnostic.shown(record.name))`\n")
+            }
             return .success
         }
+        if malformed > 0 { context.standardError.write("warning: \(malformed) damaged line(s) of \(path) skipped\n") }
         if json {
-            for object in records {
-                if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                    context.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
-                }
-            }
+            context.standardOutput.write(records.map { $0.jsonLine + "\n" }.joined())
             return .success
         }
         var table = TextTable([
             ("TIME", 24), ("KIND", 10), ("DECISION", 8), ("TARGET", 40), ("RULE", 36), ("DETAIL", 60),
         ])
-        for object in records {
-            let kind = object["kind"] as? String ?? "?"
-            guard kind != "session" else { continue }
-            func text(_ key: String) -> String { (object[key] as? String).map { Diagnostic.shown($0) } ?? "" }
-            let target: String
-            var detail: [String] = []
-            if kind == "dns" {
-                target = text("name") + " " + text("type") + " (" + text("transport") + ")"
-                if let answers = object["answers"] as? [String] { detail.append(answers.joined(separator: ",")) }
-                if let ttl = object["ttl"] as? Int { detail.append("ttl \(ttl)") }
-            } else {
-                let port = (object["port"] as? Int).map { ":\($0)" } ?? ""
-                target = text("destination") + port + " (" + text("protocol") + ")"
-                if let count = object["count"] as? Int { detail.append("\(count)x") }
+        for entry in records {
+            switch entry {
+            case .dns(let query):
+                var detail = [query.answers.map(\.description).joined(separator: ",")]
+                if let ttl = query.ttl { detail.append("ttl \(ttl)") }
+                if let reason = query.reason { detail.append(reason.description) }
+                let rule = query.rule.map { $0 + " (" + (query.ruleOrigin ?? "?") + ")" } ?? ""
+                table.row([
+                    query.time, "dns", query.decision.rawValue,
+                    Diagnostic.shown(query.name) + " " + query.type + " (" + query.transport.rawValue + ")",
+                    Diagnostic.shown(rule), detail.filter { !$0.isEmpty }.joined(separator: " "),
+                ])
+            case .connection(let connection):
+                let port = connection.port.map { ":\($0)" } ?? ""
+                table.row([
+                    connection.time, "connection", "deny",
+                    Diagnostic.shown(connection.destination) + port + " (" + connection.protocolName + ")", "",
+                    "\(connection.count)x",
+                ])
+            case .session:
+                continue
             }
-            if !text("reason").isEmpty { detail.append(text("reason")) }
-            let rule = text("rule").isEmpty ? "" : text("rule") + " (" + text("origin") + ")"
-            table.row([text("time"), kind, text("decision"), target, rule, detail.joined(separator: " ")])
         }
         context.standardOutput.write(table.text)
-        if malformed > 0 { context.standardError.write("warning: \(malformed) malformed line(s) skipped\n") }
         return .success
     }
 }
