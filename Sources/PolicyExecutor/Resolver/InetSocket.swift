@@ -97,30 +97,4 @@ import PolicyModel
         }
     }
 
-    extension ResolverEndpoint {
-        /// Reads the `description` form back (`1.2.3.4:53`, `[::1]:53`), or a bare address
-        /// (port 53), as the session record keeps the resolver's upstreams.
-        package init?(text: String) {
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                let inner = String(text[text.index(after: text.startIndex)..<close])
-                let rest = text[text.index(after: close)...]
-                guard let address = IPAddress(inner, family: .ipv6) else { return nil }
-                if rest.isEmpty {
-                    self.init(address: address)
-                    return
-                }
-                guard rest.hasPrefix(":"), let port = UInt16(rest.dropFirst()), port > 0 else { return nil }
-                self.init(address: address, port: port)
-            } else if let address = IPAddress(text) {
-                self.init(address: address)
-            } else if let colon = text.lastIndex(of: ":"),
-                let address = IPAddress(String(text[..<colon]), family: .ipv4),
-                let port = UInt16(text[text.index(after: colon)...]), port > 0
-            {
-                self.init(address: address, port: port)
-            } else {
-                return nil
-            }
-        }
-    }
 #endif

@@ -3,6 +3,7 @@ import Diagnostics
 import EgressPolicy
 import Foundation
 import HostProcess
+import PolicyCompiler
 import PolicyModel
 
 #if canImport(Glibc)
@@ -23,7 +24,7 @@ import PolicyModel
             let log = DecisionLog(path: DecisionLog.path(of: session, in: executor.store))
             let engine = ResolverEngine(policy: policy(configuration))
             let upstream = UpstreamResolver(
-                servers: configuration.upstreams.compactMap { ResolverEndpoint(text: $0) })
+                servers: configuration.upstreams.compactMap { try? ResolverSettingsSyntax.resolverEndpoint($0).get() })
             let tally = DeniedTally(session: session, store: executor.store, log: log)
             let service = try SessionResolverService(
                 files: files,
