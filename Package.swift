@@ -33,7 +33,7 @@ let package = Package(
         // The one planner: configuration sources, request and host facts to a SessionPlan (the
         // final policy, every artifact, the ordered steps the executor performs). Pure.
         .target(
-            name: "SessionPlanning", dependencies: ["PolicyModel", "PolicyCompiler", "Backends"],
+            name: "SessionPlanning", dependencies: ["PolicyModel", "EgressPolicy", "PolicyCompiler", "Backends"],
             exclude: ["README.md"]),
         // The CommandRunner seam, the posix_spawn runner, signals, descriptors, the terminal.
         .target(name: "HostProcess", dependencies: ["Diagnostics"], exclude: ["README.md"]),

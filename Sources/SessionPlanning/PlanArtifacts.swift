@@ -1,4 +1,5 @@
 import Backends
+import EgressPolicy
 import Diagnostics
 import PolicyCompiler
 import PolicyModel
@@ -74,6 +75,7 @@ package struct PlanArtifacts {
                 artifacts.fenceFiles = files
                 artifacts.nftables = try NftablesBackend.ruleset(for: policy.network)
                 artifacts.resolver = ResolverConfigurationBackend.configuration(for: policy.network, facts: facts)
+                artifacts.notes += literalNotes(policy.network, facts: facts)
                 artifacts.fenceHook = FenceHookDefinition(
                     files: files, mino: facts.minoExecutable ?? "mino", nft: tools.nft,
                     origin: policy.network.enforcement.origin)
@@ -99,6 +101,24 @@ package struct PlanArtifacts {
         return artifacts
     }
 
+    /// Literal rules for addresses the rebinding guard would never let a name open: they work
+    /// (the rule names the address itself), and the plan says so.
+    static func literalNotes(_ network: NetworkPolicy, facts: HostFacts) -> [Diagnostic] {
+        let guardrail = AddressGuard(
+            hostAddresses: facts.hostAddresses.compactMap { IPAddress($0) }, allowPrivate: network.allowPrivate.map(\.value))
+        return network.rules.compactMap { rule in
+            let text: String
+            switch rule.host {
+            case .ipv4(let value), .ipv6(let value): text = value
+            case .name, .wildcard: return nil
+            }
+            guard let address = IPAddress(text), case .refused(let reason) = guardrail.verdict(for: address) else {
+                return nil
+            }
+            return .literalGuardedAddress(rule.description, reason: reason.rawValue, at: rule.origin)
+        }
+    }
+
     /// What the plan cannot know or the user must still decide about the layers.
     package static func layerNotes(_ composition: LayerComposition) -> [Diagnostic] {
         var notes = [Diagnostic]()
@@ -113,6 +133,13 @@ package struct PlanArtifacts {
 }
 
 extension Diagnostic {
+    package static func literalGuardedAddress(_ rule: String, reason: String, at origin: Origin) -> Diagnostic {
+        Diagnostic(
+            .note, "plan.literal-guarded-address",
+            "`\(rule)` opens a \(reason) address because the rule names it; no allowed name could open it", at: origin,
+            help: "the rebinding guard applies to what names resolve to, never to a literal rule")
+    }
+
     package static func layerNeedsApproval(_ name: String, directory: String, at origin: Origin) -> Diagnostic {
         .warning(
             "plan.layer-needs-approval",
