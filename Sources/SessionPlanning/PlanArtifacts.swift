@@ -1,6 +1,6 @@
 import Backends
-import EgressPolicy
 import Diagnostics
+import EgressPolicy
 import PolicyCompiler
 import PolicyModel
 import TOML
@@ -105,7 +105,8 @@ package struct PlanArtifacts {
     /// (the rule names the address itself), and the plan says so.
     static func literalNotes(_ network: NetworkPolicy, facts: HostFacts) -> [Diagnostic] {
         let guardrail = AddressGuard(
-            hostAddresses: facts.hostAddresses.compactMap { IPAddress($0) }, allowPrivate: network.allowPrivate.map(\.value))
+            hostAddresses: facts.hostAddresses.compactMap { IPAddress($0) },
+            allowPrivate: network.allowPrivate.map(\.value))
         return network.rules.compactMap { rule in
             let text: String
             switch rule.host {

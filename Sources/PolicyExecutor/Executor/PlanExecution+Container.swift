@@ -51,9 +51,12 @@ extension PlanExecution {
                 .failed,
                 diagnostics: [.error("mino.no-executable", "cannot find the mino executable the fence hook runs")])
         }
+        if let problem = RuntimeDirectory.ensurePrivate(files.directory) {
+            throw .runtimeDirectory(files.directory, reason: problem)
+        }
         do {
             try FileManager.default.createDirectory(
-                atPath: files.hooksDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                atPath: files.hooksDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             try AtomicFile.write(Data(ruleset.rendered.utf8), to: files.rulesetFile, mode: 0o600)
             try AtomicFile.write(Data(hook.rendered.utf8), to: files.hookFile, mode: 0o600)
         } catch {

@@ -1,5 +1,5 @@
-import Diagnostics
 import Backends
+import Diagnostics
 import Foundation
 import HostProcess
 import PolicyModel
@@ -88,7 +88,8 @@ import PolicyModel
                 } catch {
                     attempts += 1
                     guard error.code == ENOENT || error.code == ECONNREFUSED, attempts < 300 else {
-                        throw HookFailure("cannot reach the session's mino process at \(request.socketPath)", error.code)
+                        throw HookFailure(
+                            "cannot reach the session's mino process at \(request.socketPath)", error.code)
                     }
                     usleep(50_000)
                 }

@@ -33,24 +33,13 @@ import HostProcess
         package init(files: FenceHookFiles, factory: @escaping HandlerFactory, finish: @escaping Finish)
             throws(ExecutorFailure)
         {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: files.directory, withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700])
-                // An existing directory of someone else, or one others can enter, is refused:
-                // the socket in it decides which sockets the resolver serves.
-                var status = stat()
-                guard lstat(files.directory, &status) == 0, status.st_uid == getuid(),
-                    status.st_mode & S_IFMT == S_IFDIR
-                else { throw ExecutorFailure.runtimeDirectory(files.directory, reason: "not a directory of this user") }
-                _ = chmod(files.directory, 0o700)
+            if let problem = RuntimeDirectory.ensurePrivate(files.directory) {
+                throw .runtimeDirectory(files.directory, reason: problem)
+            }
+            do throws(SystemCallError) {
                 handoff = try FenceHandoff(path: files.socket)
-            } catch let failure as ExecutorFailure {
-                throw failure
-            } catch let error as SystemCallError {
-                throw .runtimeDirectory(files.socket, reason: String(cString: strerror(error.code)))
             } catch {
-                throw .runtimeDirectory(files.directory, reason: "\(error)")
+                throw .runtimeDirectory(files.socket, reason: String(cString: strerror(error.code)))
             }
             self.files = files
             self.factory = factory
