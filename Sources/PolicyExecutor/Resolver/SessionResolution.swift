@@ -205,7 +205,9 @@ import PolicyModel
                     guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else {
                         continue
                     }
-                    for element in elements {
+                    // The kernel's own multicast listener reports and neighbour discovery (ICMPv6 to
+                    // ff00::/8) are not the agent's attempts.
+                    for element in elements where !(element.ipProtocol == 58 && element.address.bytes.first == 0xff) {
                         let count = element.packets ?? 1
                         let key = "\(set) \(element.address) \(element.ipProtocol ?? 0) \(element.port ?? 0)"
                         connections += Int(clamping: count)
