@@ -200,15 +200,16 @@ public struct ResolverEngine: Sendable {
             event.ttl = answer.answers.map(\.ttl).min()
             return (bytes, [], event)
         }
-        // Follow the CNAME chain from the question (bounded), then take the addresses of the
-        // last name of the chain.
+        // Follow the CNAME chain from the question (bounded, never back to a name already on
+        // it), then take the addresses of the last name of the chain.
         var chain: [DNSResourceRecord] = []
         var current = question.name.normalized
+        var visited: Set<String> = [current]
         for _ in 0..<16 {
             guard
                 let link = answer.answers.first(where: {
                     $0.type == .cname && $0.name.normalized == current
-                }), case .cname(let target) = link.data
+                }), case .cname(let target) = link.data, visited.insert(target.normalized).inserted
             else { break }
             chain.append(link)
             current = target.normalized
@@ -235,7 +236,13 @@ public struct ResolverEngine: Sendable {
             return (DNSMessage.response(to: query, code: .refused).serialized(), [], event)
         }
         if !refusals.isEmpty { event.reason = refusals[0] + " (other addresses answered)" }
-        let records = chain + kept
+        // No record may be cached longer than the longest pin (a day), or the agent would keep
+        // an address its fence no longer opens.
+        let records = (chain + kept).map { record in
+            var record = record
+            record.ttl = min(record.ttl, 86_400)
+            return record
+        }
         let ttl = records.map(\.ttl).min()
         event.ttl = ttl
         var pins: [Pin] = []

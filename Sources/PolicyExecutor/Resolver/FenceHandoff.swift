@@ -43,7 +43,8 @@ import HostProcess
 
         /// Waits for the hook (at most `milliseconds`) and takes its sockets. `serve` runs before
         /// the hook is answered: only when it returns `true` does the hook succeed (so the
-        /// container starts only once its resolver serves); otherwise the sockets are closed.
+        /// container starts only once its resolver serves) and do the sockets become the
+        /// caller's; otherwise they are closed here.
         package func receive(milliseconds: Int32, serve: (ResolverSockets) -> Bool) throws(SystemCallError) {
             let connection = try UnixSocket.accept(listener, milliseconds: milliseconds)
             defer { Descriptor.close(connection) }
@@ -59,7 +60,10 @@ import HostProcess
             }
             let sockets = ResolverSockets(
                 datagram: message.descriptors[0], stream: message.descriptors[1], netlink: message.descriptors[2])
-            guard serve(sockets) else { throw SystemCallError(code: ECANCELED) }
+            guard serve(sockets) else {
+                sockets.close()
+                throw SystemCallError(code: ECANCELED)
+            }
             // A hook that gave up meanwhile fails the container itself; nothing to undo here.
             try? UnixSocket.send(FenceHook.acknowledgement, descriptors: [], on: connection)
         }

@@ -39,7 +39,6 @@ import HostProcess
         private var pending = 0
         private var connections = 0
         private let stopPipe: Descriptor.Pipe
-        private var threads: [Thread] = []
         /// Upstream work in flight at most.
         package let maximumPending: Int
         /// Open TCP connections at most.
@@ -57,13 +56,18 @@ import HostProcess
             stopPipe = try Descriptor.makePipe()
         }
 
+        /// Runs once stopped threads and in-flight work let go of the server.
+        deinit {
+            Descriptor.close(stopPipe.read)
+            Descriptor.close(stopPipe.write)
+        }
+
         /// Starts the two threads.
         package func start() {
             let udp = Thread { [self] in serveDatagrams() }
             let tcp = Thread { [self] in serveStreams() }
             udp.name = "mino.resolver.udp"
             tcp.name = "mino.resolver.tcp"
-            threads = [udp, tcp]
             udp.start()
             tcp.start()
         }

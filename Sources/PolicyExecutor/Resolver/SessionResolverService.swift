@@ -53,10 +53,8 @@ import HostProcess
                     try handoff.receive(milliseconds: -1) { sockets in
                         lock.lock()
                         defer { lock.unlock() }
-                        guard !stopped else {
-                            sockets.close()
-                            return false
-                        }
+                        // Returning false leaves the sockets to the handoff, which closes them.
+                        guard !stopped else { return false }
                         do throws(SystemCallError) {
                             let server = try ResolverServer(sockets: sockets, handler: factory(sockets))
                             server.start()
@@ -65,7 +63,6 @@ import HostProcess
                             return true
                         } catch {
                             failure = error
-                            sockets.close()
                             return false
                         }
                     }
