@@ -236,11 +236,13 @@ public struct ResolverEngine: Sendable {
             return (DNSMessage.response(to: query, code: .refused).serialized(), [], event)
         }
         if !refusals.isEmpty { event.reason = refusals[0] + " (other addresses answered)" }
-        // No record may be cached longer than the longest pin (a day), or the agent would keep
-        // an address its fence no longer opens.
+        // Every record is cached for the answer's shortest TTL, at most a day (the longest pin):
+        // otherwise the agent could keep an address its fence no longer opens, or a CNAME whose
+        // target it would then ask for by a name no rule allows.
+        let shortest = min((chain + kept).map(\.ttl).min() ?? 0, 86_400)
         let records = (chain + kept).map { record in
             var record = record
-            record.ttl = min(record.ttl, 86_400)
+            record.ttl = shortest
             return record
         }
         let ttl = records.map(\.ttl).min()

@@ -39,6 +39,8 @@ import HostProcess
         private var pending = 0
         private var connections = 0
         private let stopPipe: Descriptor.Pipe
+        /// The two threads, each connection and each upstream lookup while they run.
+        private let active = DispatchGroup()
         /// Upstream work in flight at most.
         package let maximumPending: Int
         /// Open TCP connections at most.
@@ -64,8 +66,16 @@ import HostProcess
 
         /// Starts the two threads.
         package func start() {
-            let udp = Thread { [self] in serveDatagrams() }
-            let tcp = Thread { [self] in serveStreams() }
+            active.enter()
+            active.enter()
+            let udp = Thread { [self] in
+                serveDatagrams()
+                active.leave()
+            }
+            let tcp = Thread { [self] in
+                serveStreams()
+                active.leave()
+            }
             udp.name = "mino.resolver.udp"
             tcp.name = "mino.resolver.tcp"
             udp.start()
@@ -75,6 +85,14 @@ import HostProcess
         /// Stops reading (in-flight upstream work may still answer); idempotent.
         package func stop() {
             _ = write(stopPipe.write, "x", 1)
+        }
+
+        /// Stops, then waits at most `seconds` until no thread, connection or lookup uses the
+        /// sockets any more; `true` when none does (only then may the caller close them, or
+        /// their numbers could be reused under a lookup still running).
+        package func stopAndDrain(seconds: Int = 5) -> Bool {
+            stop()
+            return active.wait(timeout: .now() + .seconds(seconds)) == .success
         }
 
         /// Waits until `descriptor` is readable or the server stops; `false` when stopping.
@@ -141,8 +159,12 @@ import HostProcess
                         if let failure = Self.serverFailure(query) { reply(failure) }
                         continue
                     }
+                    active.enter()
                     pool.async { [self] in
-                        defer { release(\.pending) }
+                        defer {
+                            release(\.pending)
+                            active.leave()
+                        }
                         if let bytes = work() ?? Self.serverFailure(query) { reply(bytes) }
                     }
                 }
@@ -159,10 +181,12 @@ import HostProcess
                     Descriptor.close(connection)
                     continue
                 }
+                active.enter()
                 pool.async { [self] in
                     defer {
                         Descriptor.close(connection)
                         release(\.connections)
+                        active.leave()
                     }
                     serve(connection)
                 }

@@ -91,6 +91,13 @@ import PolicyModel
                         event.pinned = []
                         reply = DNSMessage.response(to: forward.query, code: .serverFailure).serialized()
                     }
+                    if transport == .udp, reply.count > 512 {
+                        // Answers carry no EDNS record, so over UDP they must fit 512 bytes:
+                        // a longer one says "truncated" and the agent asks again over TCP.
+                        var truncated = DNSMessage.response(to: forward.query, code: .noError)
+                        truncated.isTruncated = true
+                        reply = truncated.serialized()
+                    }
                     if !event.allowed { tally.countQuery() }
                     log?.append(event.record(time: DecisionLog.now(), transport: transport.record))
                     return reply

@@ -103,10 +103,12 @@ import HostProcess
             lock.unlock()
             guard !wasStopped else { return }
             handoff.close()
-            server?.stop()
+            // Work still running after the bound keeps its sockets open (this process ends
+            // soon); closing them under it could hand their numbers to something else.
+            let drained = server?.stopAndDrain() ?? true
             if let sockets {
                 finish(sockets)
-                sockets.close()
+                if drained { sockets.close() }
             }
             try? FileManager.default.removeItem(atPath: files.directory)
         }
