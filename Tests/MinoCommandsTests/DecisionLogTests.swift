@@ -40,9 +40,12 @@
             ),
         ]
 
+        /// Lines are buffered (one write per batch) and reach the file on `flush()`, every
+        /// 100 ms, at 64 KiB, or when the log is released.
         @Test func recordsAreAppendedOneLineEachToAPrivateFile() throws {
             let log = try #require(DecisionLog(path: path))
             for record in Self.records { log.append(record) }
+            log.flush()
             var status = stat()
             #expect(stat(path, &status) == 0)
             #expect(status.st_mode & 0o777 == 0o600)
@@ -62,11 +65,13 @@
         @Test func aDamagedLineIsSkippedAndCounted() throws {
             let log = try #require(DecisionLog(path: path))
             log.append(Self.records[0])
+            log.flush()
             let handle = try #require(FileHandle(forWritingAtPath: path))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data("{\"kind\":\"dns\",\"time\":\n\n\u{FF}garbage\n".utf8))
             try handle.close()
             log.append(Self.records[1])
+            log.flush()
             // A last line cut short (a crash mid-write) counts as damaged too.
             let cut = Self.records[2].jsonLine
             let tail = try #require(FileHandle(forWritingAtPath: path))
@@ -81,6 +86,7 @@
         @Test func readingStopsAtTheLimit() throws {
             let log = try #require(DecisionLog(path: path))
             for record in Self.records { log.append(record) }
+            log.flush()
             let firstLine = Self.records[0].jsonLine.utf8.count + 1
             let read = try #require(DecisionLog.read(path, limit: firstLine))
             #expect(read.records == [Self.records[0]])
@@ -98,6 +104,7 @@
                                 protocolName: "tcp", count: index)))
                 }
             }
+            log.flush()
             let read = try #require(DecisionLog.read(path))
             #expect(read.records.count == 400)
             #expect(read.malformed == 0)

@@ -69,7 +69,14 @@ import PolicyModel
             do throws(SystemCallError) {
                 try bringLoopbackUp()
                 let listen = ResolverEndpoint(address: IPAddress(EgressPolicyAddress.resolver)!, port: 53)
-                opened.append(try InetSocket.bound(listen, type: Int32(SOCK_DGRAM.rawValue)))
+                let datagram = try InetSocket.bound(listen, type: Int32(SOCK_DGRAM.rawValue))
+                opened.append(datagram)
+                // A flood of refused names must not crowd allowed queries out of the queue: a
+                // deep receive buffer (forced: the hook holds CAP_NET_ADMIN in the namespace).
+                var size: Int32 = 8 << 20
+                if setsockopt(datagram, SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                    _ = setsockopt(datagram, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+                }
                 opened.append(try InetSocket.bound(listen, type: Int32(SOCK_STREAM.rawValue)))
             } catch {
                 throw HookFailure("cannot open the resolver's sockets in the session's namespace", error.code)

@@ -40,6 +40,7 @@ import PolicyModel
                 finish: { _ in
                     tally.stop()
                     log?.append(.session(.init(time: DecisionLog.now(), event: .end, session: session)))
+                    log?.flush()
                 })
             service.start()
             audit.record("network.resolver.started", ["name": .string(session), "socket": .string(files.socket)])

@@ -14,6 +14,10 @@ package final class DecisionLog: @unchecked Sendable {
     package let path: String
     private let descriptor: Int32
     private let lock = NSLock()
+    /// Lines not yet written: flushed every 100 ms, at 64 KiB and on `flush()`, so a flood of
+    /// decisions costs one write per batch, not one per line.
+    private var buffer: [UInt8] = []
+    private var timer: DispatchSourceTimer?
 
     /// The log of session `name` in `store`.
     package static func path(of name: String, in store: SessionStore) -> String {
@@ -26,10 +30,35 @@ package final class DecisionLog: @unchecked Sendable {
         guard opened >= 0 else { return nil }
         self.path = path
         descriptor = opened
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mino.decision-log"))
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in self?.flush() }
+        timer.resume()
+        self.timer = timer
     }
 
     deinit {
+        timer?.cancel()
+        flush()
         close(descriptor)
+    }
+
+    /// Writes what is buffered. Whole lines only, in one `write` each batch.
+    package func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        writeBuffered()
+    }
+
+    private func writeBuffered() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { break }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Now, as records carry it (RFC 3339, UTC).
@@ -40,8 +69,8 @@ package final class DecisionLog: @unchecked Sendable {
         let line = Array((record.jsonLine + "\n").utf8)
         lock.lock()
         defer { lock.unlock() }
-        // One write per line: appends of other writers never interleave inside it.
-        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        buffer += line
+        if buffer.count >= 64 << 10 { writeBuffered() }
     }
 
     /// Every record of the log at `path` that decodes, in order, and how many lines did not
