@@ -107,15 +107,18 @@ enum SessionSteps {
         steps.append(
             SessionStep(.createContainer, subject: container, argv: global + podman.argv, environment: environment))
         if plan.policy.session.detach.value {
-            // The supervisor listens for the fence hook; the hook waits for it.
-            steps.append(
-                SessionStep(
-                    .spawnSupervisor, subject: plan.sessionName,
-                    argv: [plan.facts.minoExecutable ?? "mino", "supervise", plan.sessionName]))
-            if let serve { steps.append(serve) }
-            steps.append(
-                SessionStep(
-                    .startDetached, subject: container, argv: global + PodmanCommands.start(container, attach: false)))
+            let spawn = SessionStep(
+                .spawnSupervisor, subject: plan.sessionName,
+                argv: [plan.facts.minoExecutable ?? "mino", "supervise", plan.sessionName])
+            let start = SessionStep(
+                .startDetached, subject: container, argv: global + PodmanCommands.start(container, attach: false))
+            if let serve {
+                // The supervisor listens for the fence hook (the hook waits for it) and waits
+                // for the container only once the hook has reached it.
+                steps += [spawn, serve, start]
+            } else {
+                steps += [start, spawn]
+            }
         } else {
             if let serve { steps.append(serve) }
             steps.append(

@@ -56,8 +56,16 @@ package struct SupervisorExecution {
                     audit.record("network.resolver.failed", ["name": .string(record.name)])
                 }
             case .waitContainer:
-                // `podman wait` prints the exit code when the container ends (it may be gone).
+                // `podman wait` prints the exit code when the container ends (it may be gone). A
+                // created container counts as ended: with a resolver, wait for its hook first
+                // (the container is starting then), or for `mino run` to give up on starting it.
                 guard let argv = step.argv, !argv.isEmpty else { continue }
+                if let resolver {
+                    for _ in 0..<180 {
+                        if resolver.waitUntilServing(seconds: 1) { break }
+                        if executor.store.load(record.name)?.isActive != true { break }
+                    }
+                }
                 let result = try? executor.runner.run(
                     ProcessSpec(argv[0], Array(argv.dropFirst()), environment: executor.environment), timeout: nil)
                 resolver?.stop()
