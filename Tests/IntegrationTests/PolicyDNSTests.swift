@@ -227,6 +227,28 @@ extension Integration {
             report.blocked(specs[8], "the first answer, after its pin expired")
         }
 
+        /// (c) Every answer keeps its address open for its own lifetime, not only the first: the
+        /// canary answers with TTL 6 each time (as an authoritative server does), pins last
+        /// max(TTL, pin_seconds = 6) + pin_grace_seconds = 0. The agent resolves at 0 s and again
+        /// at 2 s, then connects at 7 s: the second answer is still valid (until 8 s), so the
+        /// address must be open. Control: at 10 s, when both answers have expired, it is not.
+        @Test(.enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases)
+        func aLaterAnswerKeepsItsPinForItsWholeLifetime(_ identity: Identity) throws {
+            let ten = TestNet.addresses[0]
+            let (harness, canary, world) = try Self.session(
+                identity, ["ttl.allowed.test": [.a(ten, ttl: 6)]], settings: "pin_seconds = 6\npin_grace_seconds = 0\n")
+            defer { withExtendedLifetime(canary) {} }
+            let specs = [
+                "dns,udp,A,ttl.allowed.test", "sh,sleep 2", "dns,tcp,A,ttl.allowed.test", "sh,sleep 5",
+                "tcp,\(ten),8080", "sh,sleep 3", "until,0,tcp,\(ten),8080",
+            ]
+            let report = Self.probe(harness, Self.fenced(), specs)
+            report.answered(specs[0], rcode: "NOERROR", [ten], "the first answer")
+            report.answered(specs[2], rcode: "NOERROR", [ten], "the second answer, 2 s later")
+            report.reached(specs[4], tag: world.net.tag(ten, tcp: 8080), "7 s in: the second answer's lifetime")
+            report.blocked(specs[6], "control: 10 s in, every answer expired")
+        }
+
         /// (d) The rebinding guard: allowed names answered with 127.0.0.1, ::1, 169.254.169.254,
         /// an IPv4-mapped metadata address, a private address of the host, the host's own
         /// TEST-NET address and the bridge's gateway get REFUSED (the upstream was asked: the
