@@ -116,8 +116,15 @@ import PolicyModel
     }
 
     /// The pins already made and until when, so an answer never shortens a pin another answer
-    /// still needs (the kernel's last write wins), and a pin still long enough is not rewritten.
+    /// still needs (the kernel's last write wins), and a pin already open for as long as a new
+    /// answer needs is not rewritten. Every answer keeps its addresses open for its whole
+    /// lifetime from the moment it is given: a pin is rewritten whenever an answer needs it open
+    /// longer than it is, with `slackMilliseconds` more than asked, so a burst of answers for one
+    /// address costs at most one write per `slackMilliseconds`.
     final class PinLedger: @unchecked Sendable {
+        /// Added to every pin written.
+        static let slackMilliseconds: UInt64 = 250
+
         private let client: NetfilterSetClient
         private let lock = NSLock()
         private var until: [PinnedElement: ContinuousClock.Instant] = [:]
@@ -132,22 +139,23 @@ import PolicyModel
             lock.lock()
             defer { lock.unlock() }
             // Per family and lifetime, one batch each.
-            var batches: [IPAddress.Family: [UInt32: [PinnedElement]]] = [:]
+            var batches: [IPAddress.Family: [UInt64: [PinnedElement]]] = [:]
             for pin in pins {
                 let element = PinnedElement(address: pin.address, port: pin.port)
-                let wanted = now + .seconds(Int(pin.seconds))
-                // Still open for more than half of what is asked: leave it.
-                if let current = until[element], current >= now + .seconds(Int(pin.seconds / 2)) { continue }
-                let seconds = max(pin.seconds, secondsLeft(until[element], now: now))
-                batches[pin.address.family, default: [:]][seconds, default: []].append(element)
-                until[element] = max(wanted, until[element] ?? wanted)
+                // Already open at least as long as this answer needs: leave it.
+                if let current = until[element], current >= now + .seconds(Int(pin.seconds)) { continue }
+                // Longer than what is left of the current pin (which ends before the answer's
+                // lifetime does), so the write never shortens it.
+                let milliseconds = UInt64(pin.seconds) * 1000 + Self.slackMilliseconds
+                batches[pin.address.family, default: [:]][milliseconds, default: []].append(element)
+                until[element] = now + .milliseconds(Int(milliseconds))
             }
             for (family, byLifetime) in batches {
-                for (seconds, elements) in byLifetime {
+                for (milliseconds, elements) in byLifetime {
                     do {
                         try client.add(
                             elements, table: NftablesBackend.tableName, set: NftablesBackend.pinnedSet(for: family),
-                            timeoutMilliseconds: UInt64(seconds) * 1000)
+                            timeoutMilliseconds: milliseconds)
                     } catch {
                         for element in elements { until[element] = nil }
                         return false
@@ -155,11 +163,6 @@ import PolicyModel
                 }
             }
             return true
-        }
-
-        private func secondsLeft(_ instant: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> UInt32 {
-            guard let instant, instant > now else { return 0 }
-            return UInt32(clamping: (instant - now).components.seconds)
         }
     }
 
@@ -218,7 +221,9 @@ import PolicyModel
                     NftablesBackend.deniedOtherIPv6Set,
                 ]
                 for set in sets {
-                    guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else { continue }
+                    guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else {
+                        continue
+                    }
                     for element in elements {
                         let count = element.packets ?? 1
                         let key = "\(set) \(element.address) \(element.ipProtocol ?? 0) \(element.port ?? 0)"
