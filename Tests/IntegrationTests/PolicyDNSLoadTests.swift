@@ -7,7 +7,8 @@ extension Integration.PolicyDNS {
     /// ALLOWED, the rest a fresh name outside the policy (a flood of denied names). Nothing is
     /// retried. A receiver matches replies by id; 3 s after the last query it prints one line,
     /// `LOAD key=value…`: how many were sent and answered of each kind, how many allowed answers
-    /// held EXPECTED, and the latency percentiles in milliseconds.
+    /// held EXPECTED, the latency percentiles in milliseconds, and when (seconds after the start)
+    /// the first queries that got no answer, or one slower than 100 ms, were sent.
     static let loadScript = #"""
         import random, socket, struct, sys, threading, time
         rate, seconds, allowed, expected = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -73,6 +74,10 @@ extension Integration.PolicyDNS {
             result[kind + ".expected"] = sum(1 for q in answered if replies[q][2])
             for name, p in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
                 result[kind + "." + name] = percentile(p)
+            lost = sorted(round(sent[q][0] - start, 2) for q in mine if q not in replies)
+            result[kind + ".lost_at"] = ",".join(str(t) for t in lost[:10]) or "-"
+            slow = sorted(round(sent[q][0] - start, 2) for q in answered if replies[q][0] - sent[q][0] > 0.1)
+            result[kind + ".slow_at"] = ",".join(str(t) for t in slow[:10]) or "-"
         print("LOAD " + " ".join("%s=%s" % item for item in sorted(result.items())), flush=True)
         """#
 
@@ -87,15 +92,19 @@ extension Integration.PolicyDNS {
         defer { withExtendedLifetime(canary) {} }
         try harness.writeProject("dnsload.py", Self.loadScript)
         let ten = TestNet.addresses[0]
+        let name = harness.name("load")
         let result = harness.run(
-            Self.fenced(), ["python3", "dnsload.py", "1000", "10", "api.allowed.test", ten], timeout: 120)
+            ["-n", name] + Self.fenced(), ["python3", "dnsload.py", "1000", "10", "api.allowed.test", ten],
+            timeout: 120)
         #expect(result.succeeded, "\(result)")
         let line = try #require(result.lines.last { $0.hasPrefix("LOAD ") }, "no result: \(result)")
-        print("policy DNS load (\(identity)): \(line)")
+        let log = harness.state + "/mino/sessions/\(name).decisions.jsonl"
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? -1
+        print("policy DNS load (\(identity)): \(line) decision_log_bytes=\(bytes)")
         var values: [String: Double] = [:]
         for pair in line.dropFirst(5).split(separator: " ") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { values[parts[0]] = Double(parts[1]) }
+            if parts.count == 2, let value = Double(parts[1]) { values[parts[0]] = value }
         }
         func number(_ key: String) -> Double { values[key] ?? -1 }
         #expect(number("allowed.sent") == 1000 && number("denied.sent") == 9000, "\(line)")
