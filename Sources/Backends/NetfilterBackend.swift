@@ -208,9 +208,18 @@ public enum NetfilterBackend {
             resolvers.isEmpty
             ? "no container resolver known: DNS is blocked"
             : "DNS only to " + resolvers.map(\.description).joined(separator: ", ")
+                + ", which answer any name (no session resolver: names outside the policy resolve)"
+        // This table is the wrapper applier's, which has no session resolver.
         return [
             EnforcementReport("network.allowlist", .kernel, allowlist),
             EnforcementReport("network.dns", .kernel, dns),
+            EnforcementReport(
+                "network.pinning", .unsupported,
+                "no session resolver: allowed names are resolved once when the session starts; `*.domain` opens nothing"
+            ),
+            EnforcementReport(
+                "network.rebinding-guard", .unsupported,
+                "no session resolver: whatever an allowed name resolves to at start is opened, private addresses too"),
         ]
     }
 }

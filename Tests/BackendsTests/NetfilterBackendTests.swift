@@ -200,11 +200,17 @@ import Testing
         #expect(line.origin == policy.network.rules[1].origin)
     }
 
-    @Test func enforcementIsKernelForTheFenceAndDNS() throws {
+    /// The wrapper's table: the fence and the DNS restriction are the kernel's; pinning and the
+    /// rebinding guard need the session resolver, which this applier does not have, and say so.
+    @Test func enforcementIsKernelForTheFenceAndDNSAndSaysWhatTheWrapperLacks() throws {
         let enforcement = try ruleset().enforcement
-        #expect(enforcement.map(\.element) == ["network.allowlist", "network.dns"])
-        #expect(enforcement.allSatisfy { $0.level == .kernel })
-        #expect(enforcement[1].note == "DNS only to 10.88.0.1, fd00::1")
+        #expect(
+            enforcement.map(\.element) == [
+                "network.allowlist", "network.dns", "network.pinning", "network.rebinding-guard",
+            ])
+        #expect(enforcement[0...1].allSatisfy { $0.level == .kernel })
+        #expect(enforcement[2...3].allSatisfy { $0.level == .unsupported })
+        #expect(enforcement[1].note.hasPrefix("DNS only to 10.88.0.1, fd00::1, which answer any name"))
     }
 
     /// Loads both tables into a fresh network namespace with the real tools. Opt in with

@@ -13,7 +13,12 @@ extension Integration {
 
         /// Allowed host:port reachable; another port of the same host, another host, IPv6,
         /// ICMP (v4 and v6) and DNS over UDP and TCP to a resolver other than the container's
-        /// are blocked. The container's own resolver still answers (DNS is allowed there).
+        /// are blocked. DNS: with the netns applier the session's only resolver is mino's
+        /// (127.0.0.1 in the sandbox), which refuses every name outside the policy, so the
+        /// network's own resolver (aardvark on the gateway) is unreachable and another
+        /// container's name does not resolve; the wrapper applier has no policy DNS and still
+        /// lets the agent ask the container's own resolver for any name (see
+        /// `wrapperPlanSaysWhatItLacks`).
         @Test(
             .enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases, Applier.allCases)
         func onlyTheAllowlistIsReachable(_ identity: Identity, _ applier: Applier) throws {
@@ -33,19 +38,60 @@ extension Integration {
                 ("UDP to another port", "udp,\(a.ipv4),5353", a.tag),
             ]
             let resolve = "resolve,\(b.container)"
-            let specs = [allowed] + blocked.map(\.1) + [resolve]
+            // A query straight to the network's resolver (aardvark-dns on the gateway; UDP, as
+            // the aardvark-dns Debian ships has no TCP).
+            let ownResolver = "dns,udp,A,\(b.container),GATEWAY"
+            let specs = [allowed] + blocked.map(\.1) + [resolve, ownResolver]
 
             let control = Self.probe(harness, ["--network", "bridge"], specs)
             control.reached(allowed, tag: a.tag, "control")
             for (what, spec, tag) in blocked { control.reached(spec, tag: tag, "control (\(what))") }
             control.reached(resolve, tag: b.ipv4, "control (the network's DNS)")
+            control.answered(ownResolver, rcode: "NOERROR", [b.ipv4], "control (the network's resolver, directly)")
 
             let fenced = Self.probe(harness, ["--network-allow", "\(a.ipv4):8080"], specs)
             fenced.reached(allowed, tag: a.tag, "fenced, allowed")
             for (what, spec, _) in blocked { fenced.blocked(spec, "fenced: \(what)") }
-            // Both appliers allow DNS to the container's own resolver (the network's aardvark):
-            // netns reads it from the created container, the wrapper from its resolv.conf.
-            fenced.reached(resolve, tag: b.ipv4, "fenced (\(applier)): DNS to the container's own resolver")
+            switch applier {
+            case .netns:
+                fenced.blocked(resolve, "fenced (netns): a name outside the policy through mino's resolver")
+                fenced.noAnswer(ownResolver, "fenced (netns): DNS to the network's own resolver")
+            case .wrapper:
+                // The wrapper's fence admits DNS to the resolvers in the container's resolv.conf.
+                fenced.reached(resolve, tag: b.ipv4, "fenced (wrapper): DNS to the container's own resolver")
+                fenced.answered(ownResolver, rcode: "NOERROR", [b.ipv4], "fenced (wrapper): the network's resolver")
+            }
+        }
+
+        /// The wrapper applier has no policy DNS (any name resolves through the container's own
+        /// resolver, answers are not pinned and the rebinding guard does not apply), so its plan
+        /// must say so rather than downgrade silently: the elements the netns plan enforces for
+        /// policy DNS (control: at kernel level) appear in the wrapper's plan below kernel level.
+        @Test(.enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases)
+        func wrapperPlanSaysWhatItLacks(_ identity: Identity) throws {
+            let world = try NetworkFixture.world(identity)
+            let elements = ["network.pinning", "network.rebinding-guard"]
+            for applier in Applier.allCases {
+                let harness = try Harness(identity, applier: applier, network: world.network)
+                let plan = harness.mino([
+                    "plan", "--format", "json", "--network-allow", "\(world.a.ipv4):8080", "--", "true",
+                ])
+                try #require(plan.succeeded, "\(plan)")
+                let object = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+                let reports = object?["enforcement"] as? [[String: Any]] ?? []
+                let network = reports.filter { ($0["element"] as? String)?.hasPrefix("network.") == true }
+                for element in elements {
+                    let level = reports.first { $0["element"] as? String == element }?["level"] as? String
+                    switch applier {
+                    case .netns:
+                        #expect(level == "kernel", "control: netns plan, \(element): \(network)")
+                    case .wrapper:
+                        #expect(
+                            level != nil && level != "kernel",
+                            "the wrapper's plan does not say it lacks \(element) (a silent downgrade): \(network)")
+                    }
+                }
+            }
         }
 
         /// `iptables -F`, `iptables -P OUTPUT ACCEPT` and the IPv6 equivalents fail from the

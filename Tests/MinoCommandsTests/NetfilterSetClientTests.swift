@@ -46,6 +46,27 @@
             return result
         }
 
+        /// Re-adding with the same timeout restarts the expiry too (the expiration is sent with
+        /// it; with the timeout alone the kernel keeps the old expiry); control: an element not
+        /// re-added keeps counting down.
+        @Test func reAddingWithTheSameTimeoutRestartsTheExpiry() throws {
+            try KernelFixture.requireRoot()
+            let host = KernelFixture.hostRuleset()
+            defer { #expect(KernelFixture.hostRuleset() == host, "the host's ruleset changed") }
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            try namespace.load(Self.fence)
+            let client = NetfilterSetClient(descriptor: try namespace.openNetlinkSocket())
+            let refreshed = PinnedElement(address: try Self.address("198.51.100.2"), port: 443)
+            let left = PinnedElement(address: try Self.address("198.51.100.3"), port: 443)
+            try client.add([refreshed, left], table: Self.table, set: Self.pinned4, timeoutMilliseconds: 4000)
+            Thread.sleep(forTimeInterval: 1.5)
+            try client.add([refreshed], table: Self.table, set: Self.pinned4, timeoutMilliseconds: 4000)
+            let pins = try Self.pins(client, Self.pinned4)
+            #expect((3000...4000).contains(pins["198.51.100.2 . 443"]?.expiresInMilliseconds ?? 0), "\(pins)")
+            #expect((1...2600).contains(pins["198.51.100.3 . 443"]?.expiresInMilliseconds ?? 0), "\(pins)")
+        }
+
         @Test func pinsAreAddedWithTimeoutsAndReAddingRefreshesThem() throws {
             try KernelFixture.requireRoot()
             let host = KernelFixture.hostRuleset()

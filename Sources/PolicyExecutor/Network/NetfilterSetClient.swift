@@ -67,7 +67,8 @@
         /// `timeoutMilliseconds`, in one batch (one transaction: all are added or none).
         ///
         /// An element that is already in the set is updated, not duplicated: its timeout becomes
-        /// `timeoutMilliseconds` and its expiry restarts from now, whether that is longer or
+        /// `timeoutMilliseconds` and its expiry restarts from now (the expiration is sent with
+        /// the timeout: a re-add with the same timeout alone keeps the old expiry), whether that is longer or
         /// shorter than what it had. The last answer wins, so a caller that must never shorten a
         /// pin passes the longest timeout it still needs. Measured on Linux 6.18
         /// (`pinsAreAddedWithTimeoutsAndReAddingRefreshesThem`); older kernels, as the nftables
@@ -117,6 +118,9 @@
                         list.nested(SetElementAttribute.listElement) { item in
                             item.nested(SetElementAttribute.key) { $0.attribute(SetElementAttribute.dataValue, key) }
                             item.attribute(SetElementAttribute.timeout, bigEndian: timeoutMilliseconds)
+                            // The expiration too: without it, Linux 6.18 leaves the expiry of an
+                            // element re-added with the same timeout where it was.
+                            item.attribute(SetElementAttribute.expiration, bigEndian: timeoutMilliseconds)
                         }
                     }
                 }

@@ -108,8 +108,15 @@ import PolicyModel
     }
 
     /// The pins already made and until when, so an answer never shortens a pin another answer
-    /// still needs (the kernel's last write wins), and a pin still long enough is not rewritten.
+    /// still needs (the kernel's last write wins), and a pin already open for as long as a new
+    /// answer needs is not rewritten. Every answer keeps its addresses open for its whole
+    /// lifetime from the moment it is given: a pin is rewritten whenever an answer needs it open
+    /// longer than it is, with `slackMilliseconds` more than asked, so a burst of answers for one
+    /// address costs at most one write per `slackMilliseconds`.
     final class PinLedger: @unchecked Sendable {
+        /// Added to every pin written.
+        static let slackMilliseconds: UInt64 = 250
+
         private let client: NetfilterSetClient
         private let lock = NSLock()
         private var until: [PinnedElement: ContinuousClock.Instant] = [:]
@@ -124,22 +131,23 @@ import PolicyModel
             lock.lock()
             defer { lock.unlock() }
             // Per family and lifetime, one batch each.
-            var batches: [IPAddress.Family: [UInt32: [PinnedElement]]] = [:]
+            var batches: [IPAddress.Family: [UInt64: [PinnedElement]]] = [:]
             for pin in pins {
                 let element = PinnedElement(address: pin.address, port: pin.port)
-                let wanted = now + .seconds(Int(pin.seconds))
-                // Still open for more than half of what is asked: leave it.
-                if let current = until[element], current >= now + .seconds(Int(pin.seconds / 2)) { continue }
-                let seconds = max(pin.seconds, secondsLeft(until[element], now: now))
-                batches[pin.address.family, default: [:]][seconds, default: []].append(element)
-                until[element] = max(wanted, until[element] ?? wanted)
+                // Already open at least as long as this answer needs: leave it.
+                if let current = until[element], current >= now + .seconds(Int(pin.seconds)) { continue }
+                // Longer than what is left of the current pin (which ends before the answer's
+                // lifetime does), so the write never shortens it.
+                let milliseconds = UInt64(pin.seconds) * 1000 + Self.slackMilliseconds
+                batches[pin.address.family, default: [:]][milliseconds, default: []].append(element)
+                until[element] = now + .milliseconds(Int(milliseconds))
             }
             for (family, byLifetime) in batches {
-                for (seconds, elements) in byLifetime {
+                for (milliseconds, elements) in byLifetime {
                     do {
                         try client.add(
                             elements, table: NftablesBackend.tableName, set: NftablesBackend.pinnedSet(for: family),
-                            timeoutMilliseconds: UInt64(seconds) * 1000)
+                            timeoutMilliseconds: milliseconds)
                     } catch {
                         for element in elements { until[element] = nil }
                         return false
@@ -147,11 +155,6 @@ import PolicyModel
                 }
             }
             return true
-        }
-
-        private func secondsLeft(_ instant: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> UInt32 {
-            guard let instant, instant > now else { return 0 }
-            return UInt32(clamping: (instant - now).components.seconds)
         }
     }
 
@@ -199,11 +202,13 @@ import PolicyModel
             read()
         }
 
-        /// Reads the counting sets; logs what is new; updates the record's total.
+        /// Reads the counting sets; logs what is new; updates the record's total. The kernel is
+        /// asked outside the lock, so the UDP thread counting a refused query never waits on it.
         func read() {
             lock.lock()
-            defer { lock.unlock() }
-            var connections = 0
+            let client = self.client
+            lock.unlock()
+            var fetched: [(set: String, elements: [SetElement])] = []
             if let client {
                 let sets = [
                     NftablesBackend.deniedIPv4Set, NftablesBackend.deniedIPv6Set, NftablesBackend.deniedOtherIPv4Set,
@@ -213,31 +218,34 @@ import PolicyModel
                     guard let elements = try? client.elements(table: NftablesBackend.tableName, set: set) else {
                         continue
                     }
-                    // The kernel's own multicast listener reports and neighbour discovery (ICMPv6 to
-                    // ff00::/8) are not the agent's attempts.
-                    for element in elements where !(element.ipProtocol == 58 && element.address.bytes.first == 0xff) {
-                        let count = element.packets ?? 1
-                        let key = "\(set) \(element.address) \(element.ipProtocol ?? 0) \(element.port ?? 0)"
-                        connections += Int(clamping: count)
-                        let before = seen[key] ?? 0
-                        guard count > before else { continue }
-                        seen[key] = count
-                        log?.append(
-                            .connection(
-                                .init(
-                                    time: DecisionLog.now(), destination: element.address.description,
-                                    port: element.port,
-                                    protocolName: Self.protocolName(element.ipProtocol),
-                                    count: Int(clamping: count - before))))
-                    }
+                    fetched.append((set, elements))
                 }
-            } else {
-                connections = seen.values.reduce(0) { $0 + Int(clamping: $1) }
             }
-            let total = queries + connections
-            guard total != recorded else { return }
+            lock.lock()
+            var records: [DecisionRecord] = []
+            for (set, elements) in fetched {
+                // The kernel's own multicast listener reports and neighbour discovery (ICMPv6 to
+                // ff00::/8) are not the agent's attempts.
+                for element in elements where !(element.ipProtocol == 58 && element.address.bytes.first == 0xff) {
+                    let count = element.packets ?? 1
+                    let key = "\(set) \(element.address) \(element.ipProtocol ?? 0) \(element.port ?? 0)"
+                    let before = seen[key] ?? 0
+                    guard count > before else { continue }
+                    seen[key] = count
+                    records.append(
+                        .connection(
+                            .init(
+                                time: DecisionLog.now(), destination: element.address.description, port: element.port,
+                                protocolName: Self.protocolName(element.ipProtocol),
+                                count: Int(clamping: count - before))))
+                }
+            }
+            let total = queries + seen.values.reduce(0) { $0 + Int(clamping: $1) }
+            let changed = total != recorded
             recorded = total
-            _ = try? store.update(session) { $0.deniedCount = total }
+            lock.unlock()
+            for record in records { log?.append(record) }
+            if changed { _ = try? store.update(session) { $0.deniedCount = total } }
         }
 
         static func protocolName(_ number: UInt8?) -> String {

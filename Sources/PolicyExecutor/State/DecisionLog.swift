@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// A session's decision log: one JSON object per line (JSON Lines), appended, never rewritten,
-/// mode 0600, next to the session's record. It holds names, record types, rules, addresses and
-/// counts — never a secret.
+/// mode 0600, next to the session's record, at most `maximumBytes`. It holds names, record
+/// types, rules, addresses and counts — never a secret.
 package final class DecisionLog: @unchecked Sendable {
     /// The file.
     package let path: String
@@ -18,6 +18,11 @@ package final class DecisionLog: @unchecked Sendable {
     /// decisions costs one write per batch, not one per line.
     private var buffer: [UInt8] = []
     private var timer: DispatchSourceTimer?
+    /// Bytes in the file and buffered: a flood of refused names stops being logged line by line
+    /// at `maximumBytes` (the refusals still happen and are still counted in the record).
+    private var size: Int
+    /// How large a session's log grows at most.
+    package static let maximumBytes = 64 << 20
 
     /// The log of session `name` in `store`.
     package static func path(of name: String, in store: SessionStore) -> String {
@@ -30,6 +35,8 @@ package final class DecisionLog: @unchecked Sendable {
         guard opened >= 0 else { return nil }
         self.path = path
         descriptor = opened
+        var status = stat()
+        size = fstat(opened, &status) == 0 ? Int(status.st_size) : 0
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mino.decision-log"))
         timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
         timer.setEventHandler { [weak self] in self?.flush() }
@@ -69,6 +76,8 @@ package final class DecisionLog: @unchecked Sendable {
         let line = Array((record.jsonLine + "\n").utf8)
         lock.lock()
         defer { lock.unlock() }
+        guard size + line.count <= Self.maximumBytes else { return }
+        size += line.count
         buffer += line
         if buffer.count >= 64 << 10 { writeBuffered() }
     }

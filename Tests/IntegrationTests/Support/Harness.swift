@@ -80,7 +80,7 @@ final class Harness {
     let containersConf: String
     /// Prefix of every session and container name this test creates.
     let prefix: String
-    /// Extra environment for mino (e.g. MINO_DNS_REFRESH_SECONDS).
+    /// Extra environment for mino (e.g. PATH).
     var environment: [String: String] = [:]
     private var networks: [String] = []
     /// Volumes and images this test made (through mino), removed at clean-up.
@@ -200,6 +200,13 @@ final class Harness {
         try write(path, text)
         let (uid, gid) = identity.ids
         chown(path, uid, gid)
+    }
+
+    /// Appends TOML (whole tables, e.g. `[network]`, which the harness never writes itself) to
+    /// the global config.
+    func appendConfig(_ toml: String) throws {
+        let current = try String(contentsOfFile: configFile, encoding: .utf8)
+        try write(configFile, current + (toml.hasSuffix("\n") ? toml : toml + "\n"))
     }
 
     func projectFile(_ relative: String) -> String? {
