@@ -26,8 +26,8 @@ public enum NetfilterBackend {
 
     private struct CompiledRule {
         let rule: NetworkRule
-        /// `nil` in symbolic mode for a name.
-        let addresses: [IPAddress]?
+        /// `nil` in symbolic mode for a name; single addresses are full-length blocks.
+        let addresses: [IPNetwork]?
     }
 
     /// The ruleset for `policy`, or `nil` when its network mode is not `allowlist`.
@@ -65,11 +65,13 @@ public enum NetfilterBackend {
                 let family: IPAddress.Family
                 if case .ipv4 = rule.host { family = .ipv4 } else { family = .ipv6 }
                 if let address = IPAddress(text, family: family) {
-                    compiled.append(CompiledRule(rule: rule, addresses: [address]))
+                    compiled.append(CompiledRule(rule: rule, addresses: [Self.host(address)]))
                 } else {
                     collector.add(
                         .backendInvalidAddress(text, role: "allowed \(family.rawValue) host", at: rule.origin))
                 }
+            case .network(let block):
+                compiled.append(CompiledRule(rule: rule, addresses: [block]))
             case .wildcard:
                 // No addresses of its own: only the session's resolver pins what it answers.
                 compiled.append(CompiledRule(rule: rule, addresses: []))
@@ -93,7 +95,7 @@ public enum NetfilterBackend {
                 if addresses.isEmpty, facts.resolvedAddresses[name]?.isEmpty ?? true {
                     collector.add(.backendUnresolvedHost(name, at: rule.origin))
                 }
-                compiled.append(CompiledRule(rule: rule, addresses: addresses.sorted()))
+                compiled.append(CompiledRule(rule: rule, addresses: addresses.sorted().map(Self.host)))
             }
         }
         try collector.throwIfAny()
@@ -104,6 +106,11 @@ public enum NetfilterBackend {
         return NetfilterRuleset(
             ipv4Lines: ipv4, ipv6Lines: ipv6,
             enforcement: enforcement(resolvers: sortedResolvers, rules: compiled, resolution: resolution))
+    }
+
+    /// `address` as a block of itself (`/32`, `/128`).
+    private static func host(_ address: IPAddress) -> IPNetwork {
+        IPNetwork(containing: address, prefixLength: address.bytes.count * 8)
     }
 
     private static func table(
@@ -176,7 +183,7 @@ public enum NetfilterBackend {
             for address in matching {
                 lines.append(
                     ArtifactLine(
-                        "-A OUTPUT -d \(address.hostPrefix) -p tcp -m tcp --dport \(rule.port) -j ACCEPT",
+                        "-A OUTPUT -d \(address) -p tcp -m tcp --dport \(rule.port) -j ACCEPT",
                         origin: rule.origin))
             }
         }

@@ -58,8 +58,8 @@ public enum NftablesBackend {
 
     /// A rule checked and sorted by how the table opens it.
     private enum CompiledRule {
-        /// An address literal: accepted by a rule of its own.
-        case literal(NetworkRule, IPAddress)
+        /// An address literal or block: accepted by a rule of its own.
+        case literal(NetworkRule, IPNetwork)
         /// A name or `*.domain`: opened only through the pin sets.
         case resolved(NetworkRule)
     }
@@ -78,11 +78,14 @@ public enum NftablesBackend {
                 let family: IPAddress.Family
                 if case .ipv4 = rule.host { family = .ipv4 } else { family = .ipv6 }
                 if let address = IPAddress(text, family: family) {
-                    compiled.append(.literal(rule, address))
+                    compiled.append(
+                        .literal(rule, IPNetwork(containing: address, prefixLength: address.bytes.count * 8)))
                 } else {
                     collector.add(
                         .backendInvalidAddress(text, role: "allowed \(family.rawValue) host", at: rule.origin))
                 }
+            case .network(let block):
+                compiled.append(.literal(rule, block))
             case .name(let name), .wildcard(let name):
                 // The name only reaches a comment, but a comment must still hold one line.
                 if let problem = Validation.hostName(name, origin: rule.origin) {
@@ -146,12 +149,15 @@ public enum NftablesBackend {
         add("ip6 daddr . tcp dport @\(pinnedIPv6Set) accept", 2)
         for compiled in rules {
             switch compiled {
-            case .literal(let rule, let address):
-                let match = address.family == .ipv4 ? "ip daddr" : "ip6 daddr"
-                // The comment names the rule by its canonical address too, not as written.
-                let host = address.family == .ipv4 ? "\(address)" : "[\(address)]"
+            case .literal(let rule, let block):
+                let match = block.family == .ipv4 ? "ip daddr" : "ip6 daddr"
+                // A single address as itself, a block as address/length; canonical either way.
+                let target =
+                    block.prefixLength == block.address.bytes.count * 8 ? "\(block.address)" : block.description
+                // The comment names the rule by its canonical form too, not as written.
+                let host = block.family == .ipv4 ? target : "[\(target)]"
                 add("# allow \(host):\(rule.port)", 2, origin: rule.origin)
-                add("\(match) \(address) tcp dport \(rule.port) accept", 2, origin: rule.origin)
+                add("\(match) \(target) tcp dport \(rule.port) accept", 2, origin: rule.origin)
             case .resolved(let rule):
                 add(
                     "# allow \(rule): opened by the session's resolver (@\(pinnedIPv4Set), @\(pinnedIPv6Set))", 2,

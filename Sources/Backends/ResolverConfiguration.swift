@@ -68,6 +68,7 @@ public struct ResolverConfiguration: RenderedArtifact, Hashable {
                     case .wildcard(let value): (family, host) = ("wildcard", value)
                     case .ipv4(let value): (family, host) = ("ipv4", value)
                     case .ipv6(let value): (family, host) = ("ipv6", value)
+                    case .network(let block): (family, host) = ("network", block.description)
                     }
                     return .object([
                         "family": .string(family), "host": .string(host), "port": .integer(Int64(rule.port)),
@@ -102,6 +103,9 @@ public struct ResolverConfiguration: RenderedArtifact, Hashable {
             case "wildcard": rules.append(Rule(host: .wildcard(host), port: port, origin: origin))
             case "ipv4": rules.append(Rule(host: .ipv4(host), port: port, origin: origin))
             case "ipv6": rules.append(Rule(host: .ipv6(host), port: port, origin: origin))
+            case "network":
+                guard let block = IPNetwork(host) else { return nil }
+                rules.append(Rule(host: .network(block), port: port, origin: origin))
             default: return nil
             }
         }

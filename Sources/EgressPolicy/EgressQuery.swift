@@ -42,6 +42,7 @@ public enum EgressQuery {
             admitting = network.rules.filter { rule in
                 switch rule.host {
                 case .ipv4(let text), .ipv6(let text): return IPAddress(text) == address
+                case .network(let block): return block.contains(address)
                 case .name, .wildcard: return false
                 }
             }.map { EgressAnswer.MatchedRule(rule: $0, match: .literal) }

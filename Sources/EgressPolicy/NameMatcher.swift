@@ -23,7 +23,7 @@ public struct NameMatcher: Sendable {
             switch rule.host {
             case .name(let name): exact[NameMatcher.normalized(name), default: []].append(index)
             case .wildcard(let domain): wildcards[NameMatcher.normalized(domain), default: []].append(index)
-            case .ipv4, .ipv6: continue
+            case .ipv4, .ipv6, .network: continue
             }
         }
         self.exact = exact

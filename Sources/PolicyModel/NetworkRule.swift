@@ -16,6 +16,9 @@ public struct NetworkRule: Hashable, Sendable, CustomStringConvertible {
         case ipv4(String)
         /// An IPv6 address as written (lower-cased, without brackets).
         case ipv6(String)
+        /// An address block (`10.0.0.0/8`, `fd00::/8`): every address in it is opened for the
+        /// port as written, like a literal; no name ever opens an address through it.
+        case network(IPNetwork)
 
         /// The host as written in a rule (`example.com`, `10.0.0.1`, `[::1]`).
         public var description: String {
@@ -23,6 +26,7 @@ public struct NetworkRule: Hashable, Sendable, CustomStringConvertible {
             case .name(let value), .ipv4(let value): return value
             case .wildcard(let domain): return "*." + domain
             case .ipv6(let value): return "[\(value)]"
+            case .network(let block): return block.family == .ipv6 ? "[\(block)]" : block.description
             }
         }
     }

@@ -108,14 +108,13 @@ package struct PlanArtifacts {
             hostAddresses: facts.hostAddresses.compactMap { IPAddress($0) },
             allowPrivate: network.allowPrivate.map(\.value))
         return network.rules.compactMap { rule in
-            let text: String
+            let address: IPAddress?
             switch rule.host {
-            case .ipv4(let value), .ipv6(let value): text = value
+            case .ipv4(let value), .ipv6(let value): address = IPAddress(value)
+            case .network(let block): address = block.address
             case .name, .wildcard: return nil
             }
-            guard let address = IPAddress(text), case .refused(let reason) = guardrail.verdict(for: address) else {
-                return nil
-            }
+            guard let address, case .refused(let reason) = guardrail.verdict(for: address) else { return nil }
             return .literalGuardedAddress(rule.description, reason: reason.rawValue, at: rule.origin)
         }
     }

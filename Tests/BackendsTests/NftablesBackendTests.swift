@@ -89,6 +89,20 @@ import Testing
         #expect(!text.contains("DB8"))
     }
 
+    /// An address block opens every address in it, as written, on its port (v4 and v6).
+    @Test func addressBlocksAreAcceptedAsWritten() throws {
+        let v4 = try #require(IPNetwork("10.0.0.0/8"))
+        let v6 = try #require(IPNetwork("fd00::/8"))
+        let text = try ruleset(
+            PolicyFixture.allowlist([
+                NetworkRule(host: .network(v4), port: 443, origin: PolicyFixture.origin("block")),
+                NetworkRule(host: .network(v6), port: 22, origin: PolicyFixture.origin("block6")),
+            ])
+        ).rendered
+        #expect(text.contains("\n        # allow 10.0.0.0/8:443\n        ip daddr 10.0.0.0/8 tcp dport 443 accept\n"))
+        #expect(text.contains("\n        # allow [fd00::/8]:22\n        ip6 daddr fd00::/8 tcp dport 22 accept\n"))
+    }
+
     @Test func namesAndWildcardsOpenNoStaticAddress() throws {
         let policy = PolicyFixture.allowlist([
             PolicyFixture.rule("github.com", 443),

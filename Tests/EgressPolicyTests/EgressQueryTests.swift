@@ -95,4 +95,16 @@ import Testing
                 + #""mode":{"from":"built-in default","value":"allowlist"},"other_ports":[],"port":443,"#
                 + #""rules":[{"from":".mino.toml:2:18","match":"wildcard","rule":"*.allowed.test:443"}]}"#)
     }
+
+    /// An address inside a block rule is allowed by that rule; one outside it is not.
+    @Test func anAddressInsideABlockRuleIsAllowed() throws {
+        var network = Self.network(.allowlist)
+        network.rules.append(
+            NetworkRule(host: .network(try #require(IPNetwork("198.51.100.0/24"))), port: 443, origin: Self.origin(40)))
+        let inside = EgressQuery.evaluate(host: "198.51.100.77", port: 443, network: network)
+        #expect(inside.decision == .allowed)
+        #expect(inside.rules.map(\.rule.description) == ["198.51.100.0/24:443"])
+        #expect(EgressQuery.evaluate(host: "198.51.101.1", port: 443, network: network).decision == .denied)
+        #expect(EgressQuery.evaluate(host: "198.51.100.77", port: 80, network: network).decision == .denied)
+    }
 }

@@ -90,4 +90,34 @@ import Testing
         case .failure(let failure): #expect(failure.message.contains(reason), "\(input): \(failure.message)")
         }
     }
+
+    @Test(arguments: [
+        ("10.0.0.0/8:443", "10.0.0.0/8", 443 as UInt16),
+        ("192.168.1.0/24:22", "192.168.1.0/24", 22),
+        ("[fd00::/8]:443", "[fd00::/8]", 443),
+        ("[FD00:0::/16]:8443", "[fd00::/16]", 8443),
+    ])
+    func addressBlocksParseToTheirCanonicalForm(_ input: String, _ written: String, _ port: UInt16) throws {
+        let (host, parsedPort) = try NetworkRuleSyntax.parse(input).get()
+        guard case .network = host else {
+            Issue.record("\(input) parsed as \(host)")
+            return
+        }
+        #expect(host.description == written)
+        #expect(parsedPort == port)
+    }
+
+    @Test(arguments: [
+        ("10.0.0.1/8:443", "bits set past its prefix; write `10.0.0.0/8`"),
+        ("10.0.0.0/33:443", "is not an address block"),
+        ("fd00::/8:443", "IPv6 addresses need brackets"),
+        ("[10.0.0.0/8]:443", "is not an IPv6 block"),
+        ("example.com/8:443", "is not an address block"),
+    ])
+    func badAddressBlocksAreRefusedWithAReason(_ input: String, _ reason: String) {
+        switch NetworkRuleSyntax.parse(input) {
+        case .success(let parsed): Issue.record("\(input) parsed as \(parsed)")
+        case .failure(let failure): #expect(failure.message.contains(reason), "\(failure.message)")
+        }
+    }
 }

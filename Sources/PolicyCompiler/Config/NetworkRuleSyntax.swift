@@ -36,7 +36,7 @@ public enum NetworkRuleSyntax {
             }
             host = bytes[1..<close]
             port = bytes[(close + 2)...]
-            guard isIPv6Bytes(host) else {
+            guard isIPv6Bytes(host) || host.contains(UInt8(ascii: "/")) else {
                 return .failure(Failure(message: "`\(text(host))` is not an IPv6 address"))
             }
         } else {
@@ -113,10 +113,31 @@ public enum NetworkRuleSyntax {
         }
     }
 
+    /// `10.0.0.0/8` or, in brackets, `fd00::/8`: an address block opened as written (host bits
+    /// must be zero).
+    private static func network(_ text: String, bracketed: Bool) -> Result<NetworkRule.Host, Failure> {
+        switch IPNetwork.parse(text) {
+        case .success(let block):
+            guard (block.family == .ipv6) == bracketed else {
+                return .failure(
+                    Failure(
+                        message: block.family == .ipv6
+                            ? "IPv6 blocks need brackets: write `[\(text)]:PORT`"
+                            : "`[\(text)]` is not an IPv6 block; write IPv4 blocks without brackets"))
+            }
+            return .success(.network(block))
+        case .failure(.hostBitsSet(let block)):
+            return .failure(Failure(message: "`\(text)` has bits set past its prefix; write `\(block)`"))
+        case .failure:
+            return .failure(Failure(message: "`\(text)` is not an address block (`10.0.0.0/8`, `[fd00::/8]`)"))
+        }
+    }
+
     /// The host part of a rule or destination, already split from its port.
     private static func parseHost(_ host: ArraySlice<UInt8>, bracketed: Bool) -> Result<NetworkRule.Host, Failure> {
         let lower = lowercased(host)
         let name = String(decoding: lower, as: UTF8.self)
+        if lower.contains(UInt8(ascii: "/")) { return network(name, bracketed: bracketed) }
         if bracketed { return .success(.ipv6(name)) }
         if isIPv4Bytes(lower[...]) { return .success(.ipv4(name)) }
         if lower.contains(star) { return wildcard(lower[...], written: text(host)) }

@@ -136,12 +136,16 @@ public enum TrustGate {
     /// Whether every destination `rule` allows is allowed by `wider`: a name or a `*.domain`
     /// below the domain of a wildcard `wider` on the same port (`a.x.test:443` and
     /// `*.a.x.test:443` are covered by `*.x.test:443`; `x.test:443` is not).
+    /// Likewise an address or block inside an address block `wider`.
     static func isCovered(_ rule: NetworkRule, by wider: NetworkRule) -> Bool {
-        guard rule.port == wider.port, case .wildcard(let domain) = wider.host else { return false }
-        switch rule.host {
-        case .name(let name): return name.hasSuffix("." + domain)
-        case .wildcard(let inner): return inner == domain || inner.hasSuffix("." + domain)
-        case .ipv4, .ipv6: return false
+        guard rule.port == wider.port else { return false }
+        switch (rule.host, wider.host) {
+        case (.name(let name), .wildcard(let domain)): return name.hasSuffix("." + domain)
+        case (.wildcard(let inner), .wildcard(let domain)): return inner == domain || inner.hasSuffix("." + domain)
+        case (.ipv4(let text), .network(let block)), (.ipv6(let text), .network(let block)):
+            return IPAddress(text).map(block.contains) ?? false
+        case (.network(let inner), .network(let block)): return block.contains(inner)
+        default: return false
         }
     }
 }

@@ -78,6 +78,14 @@ enum PolicyQueryCommand: RunnableCommand {
         let host: String
         switch destination.host {
         case .name(let text), .wildcard(let text), .ipv4(let text), .ipv6(let text): host = text
+        case .network(let block):
+            throw CommandFailure(
+                exitCode: .usageError,
+                diagnostics: [
+                    .queryInvalidDestination(
+                        "`\(block)` is an address block; ask about one address in it",
+                        at: parsed.argument(.host)?.origin ?? .builtin)
+                ])
         }
         let answer = EgressQuery.evaluate(host: host, port: destination.port, network: network)
         if parsed.string(.format) == "json" {
