@@ -55,5 +55,7 @@ public struct FenceHookDefinition: RenderedArtifact, Hashable {
 /// only nameserver in allowlist mode); the executor binds exactly this address.
 public enum EgressPolicyAddress {
     /// Loopback in the session's namespace, port 53.
-    public static let resolver = "127.0.0.1"
+    public static let resolver = IPAddress.loopbackIPv4.description
+    /// `resolver`, port 53.
+    public static let resolverEndpoint = ResolverEndpoint(address: .loopbackIPv4, port: 53)
 }

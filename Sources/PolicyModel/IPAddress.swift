@@ -31,6 +31,14 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
+    /// The IPv4 address `a.b.c.d`.
+    public init(ipv4 a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        self.bytes = [a, b, c, d]
+    }
+
+    /// `127.0.0.1`.
+    public static let loopbackIPv4 = IPAddress(ipv4: 127, 0, 0, 1)
+
     /// Parses a literal of one family only.
     public init?(_ text: String, family: Family) {
         guard let address = IPAddress(text), address.family == family else { return nil }

@@ -33,7 +33,7 @@ import PolicyModel
                 let socketIndex = arguments.firstIndex(of: "--socket"), socketIndex + 1 < arguments.count
             else { return false }
             let path = arguments[socketIndex + 1]
-            let loopback = ResolverEndpoint(address: IPAddress("127.0.0.1")!, port: 0)
+            let loopback = ResolverEndpoint(address: .loopbackIPv4, port: 0)
             guard let datagram = try? InetSocket.bound(loopback, type: Int32(SOCK_DGRAM.rawValue)),
                 let stream = try? InetSocket.bound(loopback, type: Int32(SOCK_STREAM.rawValue)),
                 let netlink = try? NetfilterSetClient.openInCurrentNamespace()
@@ -41,8 +41,9 @@ import PolicyModel
             defer { for descriptor in [datagram, stream, netlink] { close(descriptor) } }
             guard let connection = try? UnixSocket.connect(to: path) else { return false }
             defer { close(connection) }
-            guard (try? UnixSocket.send(FenceHook.greeting, descriptors: [datagram, stream, netlink], on: connection))
-                != nil,
+            guard
+                (try? UnixSocket.send(FenceHook.greeting, descriptors: [datagram, stream, netlink], on: connection))
+                    != nil,
                 (try? InetSocket.waitReadable(connection, milliseconds: 10_000)) == true,
                 let reply = try? UnixSocket.receive(on: connection, maximumDescriptors: 0)
             else { return false }

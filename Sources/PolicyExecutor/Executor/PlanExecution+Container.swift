@@ -56,7 +56,8 @@ extension PlanExecution {
         }
         do {
             try FileManager.default.createDirectory(
-                atPath: files.hooksDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+                atPath: files.hooksDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]
+            )
             try AtomicFile.write(Data(ruleset.rendered.utf8), to: files.rulesetFile, mode: 0o600)
             try AtomicFile.write(Data(hook.rendered.utf8), to: files.hookFile, mode: 0o600)
         } catch {

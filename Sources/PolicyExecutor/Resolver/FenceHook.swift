@@ -68,7 +68,7 @@ import PolicyModel
             defer { for descriptor in opened { Descriptor.close(descriptor) } }
             do throws(SystemCallError) {
                 try bringLoopbackUp()
-                let listen = ResolverEndpoint(address: IPAddress(EgressPolicyAddress.resolver)!, port: 53)
+                let listen = EgressPolicyAddress.resolverEndpoint
                 let datagram = try InetSocket.bound(listen, type: Int32(SOCK_DGRAM.rawValue))
                 opened.append(datagram)
                 // A flood of refused names must not crowd allowed queries out of the queue: a
