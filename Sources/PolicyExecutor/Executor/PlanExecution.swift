@@ -125,7 +125,7 @@ package struct PlanExecution {
         case .serveResolver:
             guard let configuration = plan.artifacts.resolver, let files = plan.artifacts.fenceFiles else { return }
             progress.resolver = try SessionResolution.start(
-                configuration, files: files, session: plan.sessionName, executor: executor, audit: audit)
+                configuration, files: files, session: plan.sessionName, store: executor.store, audit: audit)
         case .startAttached:
             try attach(step, &progress, audit: audit)
         case .startDetached:

@@ -50,7 +50,7 @@ package struct SupervisorExecution {
                 let files = FenceHookFiles(directory: (step.subject as NSString).deletingLastPathComponent)
                 do {
                     resolver = try SessionResolution.start(
-                        configuration, files: files, session: record.name, executor: executor, audit: audit)
+                        configuration, files: files, session: record.name, store: executor.store, audit: audit)
                 } catch {
                     // Nothing serves the hook: it fails, and the container never starts.
                     audit.record("network.resolver.failed", ["name": .string(record.name)])

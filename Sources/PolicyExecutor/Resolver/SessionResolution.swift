@@ -18,14 +18,14 @@ import PolicyModel
 
         /// Starts listening for the session's fence hook and serving after it.
         package static func start(
-            _ configuration: ResolverConfiguration, files: FenceHookFiles, session: String, executor: Executor,
+            _ configuration: ResolverConfiguration, files: FenceHookFiles, session: String, store: SessionStore,
             audit: AuditLog
         ) throws(ExecutorFailure) -> SessionResolverService {
-            let log = DecisionLog(path: DecisionLog.path(of: session, in: executor.store))
+            let log = DecisionLog(path: DecisionLog.path(of: session, in: store))
             let engine = ResolverEngine(policy: policy(configuration))
             let upstream = UpstreamResolver(
                 servers: configuration.upstreams.compactMap { try? ResolverSettingsSyntax.resolverEndpoint($0).get() })
-            let tally = DeniedTally(session: session, store: executor.store, log: log)
+            let tally = DeniedTally(session: session, store: store, log: log)
             let service = try SessionResolverService(
                 files: files,
                 factory: { sockets in
