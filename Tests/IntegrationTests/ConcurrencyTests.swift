@@ -35,8 +35,11 @@ extension Integration {
             #expect(Set(listed.lines) == Set(names), "\(listed)")
             let running = harness.sessions().filter { $0.string("status") == "running" }
             #expect(running.count == Self.sessionCount)
-            let fencePIDs = running.compactMap { $0.int("fence_pid") }
-            #expect(fencePIDs.count == Self.sessionCount, "every session has a fence loaded from the host")
+            // Each has its own resolver (its configuration in the record, its runtime directory,
+            // the fence hook's socket in it): the hook loaded the fence and handed it over.
+            let resolved = running.filter { $0["resolver"] is [String: Any] && $0.string("runtime_dir") != nil }
+            #expect(resolved.count == Self.sessionCount, "every session has its own resolver")
+            let directories = resolved.compactMap { $0.string("runtime_dir") }
             #expect(harness.containers(matching: harness.prefix).count == Self.sessionCount)
             // This test's own namespaces (other tests run beside it and make theirs).
             let ids = harness.containers(matching: harness.prefix)
@@ -56,11 +59,13 @@ extension Integration {
             for record in records {
                 #expect(record.string("status") == "stopped", "\(record)")
             }
-            // Each fence lived in its container's network namespace: those processes and
-            // namespaces are gone (the supervisors exit once their container is removed).
-            for pid in fencePIDs {
-                #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "fence process \(pid) survives")
+            // Each fence lived in its container's network namespace: those namespaces and the
+            // sessions' runtime directories are gone (the supervisors exit once their container
+            // is removed, taking their resolver with them).
+            let directoriesGone = Command.poll(timeout: 30) {
+                directories.allSatisfy { !FileManager.default.fileExists(atPath: $0) }
             }
+            #expect(directoriesGone, "runtime directories left: \(directories)")
             let settled = Command.poll(timeout: 30) { Self.networkNamespaces().isDisjoint(with: namespaces) }
             #expect(settled, "namespaces left: \(Self.networkNamespaces().intersection(namespaces))")
             let supervisorsGone = Command.poll(timeout: 30) {

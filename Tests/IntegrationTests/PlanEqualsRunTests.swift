@@ -6,7 +6,7 @@ extension Integration.SessionLifecycle {
     /// Plan is run, against real podman: the commands `mino -v run` traces are exactly the
     /// steps `mino plan --format json --resolve` lists for the same invocation (checks and
     /// actions, in order), with the run-time values (the container's pid, the time) in place of
-    /// the plan's placeholders. Rootless and rootful, with the fence loaded from the host.
+    /// the plan's placeholders. Rootless and rootful, with the fence hook and the resolver.
     @Test(.enabled(if: IntegrationGate.isEnabled), arguments: Identity.allCases)
     func verboseRunTracesExactlyThePlannedSteps(_ identity: Identity) throws {
         let harness = try Harness(identity)
@@ -33,8 +33,11 @@ extension Integration.SessionLifecycle {
         for (line, argv) in zip(traced, planned) {
             #expect(Self.traceLine(line, matches: argv), "traced \(line)\nplanned \(argv)")
         }
-        // Control: the fence the plan listed was loaded (two tables) and the run used it.
-        #expect(traced.filter { $0.contains("tables-restore") }.count == 2, "\(traced)")
+        // Control: the one podman run named the fence hook, and the hook handed the session
+        // resolver its sockets (its start is in the decision log).
+        #expect(traced.filter { $0.contains("--hooks-dir") }.count == 1, "\(traced)")
+        let decisions = harness.mino(["logs", "--decisions", name, "--format", "json"])
+        #expect(decisions.stdout.contains("\"event\":\"start\""), "\(decisions)")
     }
 
     /// Whether a `-v` trace line is `argv`, quoted as mino quotes it, with any word holding a
