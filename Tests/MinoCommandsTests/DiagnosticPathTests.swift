@@ -51,9 +51,17 @@ import Testing
             ["plan"], environment: ["HOME": home.path], registry: .standard, currentDirectory: home.path)
         #expect(fromHome.status == 64)
         #expect(fromHome.stderr.contains("your home directory"))
+        let check = MinoRun(
+            ["policy", "check"], environment: ["HOME": home.path], registry: .standard, currentDirectory: home.path)
+        #expect(check.status == 64)
+        #expect(check.code == "policy.dangerous-project-root")
         let project = try home.directory("app")
         let control = MinoRun(["plan", "-p", project], environment: ["HOME": home.path], registry: .standard)
         #expect(control.stderr.contains("dangerous-project-root") == false)
+        try home.write("app/.mino.toml", "[container]\nread_only = true\n")
+        let checkControl = MinoRun(
+            ["policy", "check"], environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
+        #expect(checkControl.status == 0)
     }
 
     @Test func aRelativeWorkdirIsRefused() throws {
