@@ -82,6 +82,16 @@ import Testing
         #expect(ProjectRoot.problem("/run/mino", protected: root) != nil)
     }
 
+    @Test func projectsInAHomeUnderASystemTreeAreAccepted() {
+        let jenkins = ProtectedDirectories(
+            home: "/var/lib/jenkins", userID: 115, configDirectory: "/var/lib/jenkins/.config/mino",
+            stateDirectory: "/var/lib/jenkins/.local/state/mino", runtimeDirectory: "/tmp/mino-115")
+        #expect(ProjectRoot.problem("/var/lib/jenkins/workspace/app", protected: jenkins) == nil)
+        #expect(ProjectRoot.problem("/var/lib/jenkins", protected: jenkins) == "is your home directory")
+        #expect(ProjectRoot.problem("/var/lib/jenkins/.ssh", protected: jenkins) != nil)
+        #expect(ProjectRoot.problem("/var/lib/other", protected: jenkins) != nil)
+    }
+
     @Test func theRefusalNamesThePathAndWhy() throws {
         let origin = Origin.environment(variable: "PWD")
         let diagnostic = try #require(ProjectRoot.check("/home/alice/.ssh", protected: Self.protected, at: origin))

@@ -81,6 +81,8 @@ public enum ProjectRoot {
         for case let directory? in userRuntime where isInside(path, directory) {
             return "is or lies inside your runtime directory `\(directory)`"
         }
+        // A home under a system tree (a CI user's `/var/lib/jenkins`) keeps its projects.
+        if isInside(path, home) { return nil }
         if path == "/root" { return "is root's home directory" }
         if systemDirectories.contains(path) { return "is a system directory" }
         for tree in systemTrees where isInside(path, tree) { return "is or lies inside the system directory `\(tree)`" }
