@@ -15,6 +15,8 @@ public enum VolumeBackend {
         public static let cacheHash = "io.mino.cache.hash"
         public static let cacheState = "io.mino.cache.state"
         public static let cacheCreatedAt = "io.mino.cache.created_at"
+        /// The real path of the project a cache volume is bound to; absent on shared caches.
+        public static let cacheProject = "io.mino.cache.project"
         public static let home = "io.mino.home"
         public static let homeProject = "io.mino.home.project"
         public static let homeCreatedAt = "io.mino.home.created_at"
@@ -24,12 +26,12 @@ public enum VolumeBackend {
     public static func createCache(_ volume: CacheVolume, key: String, createdAt: String) -> Result<
         [String], DiagnosticError
     > {
-        create(
-            volume.volumeName,
-            labels: [
-                (Label.cache, "true"), (Label.cacheEcosystem, volume.ecosystem), (Label.cacheHash, key),
-                (Label.cacheState, "building"), (Label.cacheCreatedAt, createdAt),
-            ])
+        var labels = [
+            (Label.cache, "true"), (Label.cacheEcosystem, volume.ecosystem), (Label.cacheHash, key),
+            (Label.cacheState, "building"), (Label.cacheCreatedAt, createdAt),
+        ]
+        if let project = volume.project { labels.append((Label.cacheProject, project)) }
+        return create(volume.volumeName, labels: labels)
     }
 
     /// Creates a project's home volume.

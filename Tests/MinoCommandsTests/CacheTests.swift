@@ -1,6 +1,8 @@
 import Diagnostics
 import Foundation
+import PolicyCompiler
 import PolicyModel
+import TOML
 import Testing
 
 @testable import HostProcess
@@ -100,6 +102,46 @@ import Testing
 }
 
 extension CacheTests {
+    static func config(global: String, project: String = "") -> EffectiveConfig {
+        let user = ConfigDecoder.decode(SourceFile(path: "config.toml", text: global), as: .global).0
+        let local = ConfigDecoder.decode(SourceFile(path: ".mino.toml", text: project), as: .project).0
+        return EffectiveConfig(layers: [.defaults] + [user, local].compactMap { $0 })
+    }
+
+    @Test func cachesArePerProjectUnlessTheUsersConfigSharesThem() throws {
+        let one = try TemporaryDirectory()
+        let two = try TemporaryDirectory()
+        for project in [one, two] {
+            try "same".write(toFile: project.path + "/Cargo.lock", atomically: true, encoding: .utf8)
+        }
+        func names(_ config: EffectiveConfig, _ project: TemporaryDirectory) throws -> [String] {
+            try LockfileScanner.cacheVolumes(config: config, projectDirectory: project.path).map(\.volumeName)
+        }
+        let bound = Self.config(global: "")
+        #expect(try names(bound, one) != names(bound, two))
+        #expect(try names(bound, one) == names(bound, one))
+        let shared = Self.config(global: "[cache]\nshared = true\n")
+        #expect(try names(shared, one) == names(shared, two))
+        // A project file cannot turn sharing on (its layer never holds the key).
+        let planted = Self.config(global: "", project: "[cache]\nshared = true\n")
+        #expect(LockfileScanner.isShared(planted) == false)
+        #expect(try names(planted, one) != names(planted, two))
+    }
+
+    @Test func cacheListShowsWhetherAVolumeIsBoundOrShared() {
+        var bound = Self.cache("mino-cache-npm-k-01234567", daysIdle: 1, bytes: 1)
+        bound.project = "/home/alice/app"
+        let shared = Self.cache("mino-cache-npm-k", daysIdle: 1, bytes: 1)
+        let catalog = CacheCatalog(
+            caches: [bound, shared], homes: [], usage: CacheUsage(totalBytes: 2, limitGigabytes: 1))
+        let table = CacheListCommand.table(catalog)
+        #expect(table.contains("/home/alice/app"))
+        #expect(table.contains("shared"))
+        let json = CacheListCommand.json(catalog).rendered(pretty: false)
+        #expect(json.contains(#""scope":"project""#))
+        #expect(json.contains(#""scope":"shared""#))
+    }
+
     @Test func podmanNanosecondTimestampsParse() {
         let date = SessionRecord.date("2026-11-22T14:58:35.067275105Z")
         #expect(date != nil)

@@ -37,6 +37,33 @@ import Testing
         #expect(run.code == "policy.project-not-found")
     }
 
+    @Test func dangerousProjectRootsAreRefusedThroughSymlinksByPlanAndRun() throws {
+        let ssh = try home.directory(".ssh")
+        try FileManager.default.createSymbolicLink(atPath: home.path + "/link", withDestinationPath: ssh)
+        for command in ["plan", "run"] {
+            for project in ["~", "~/link", "/"] {
+                let run = MinoRun([command, "-p", project], environment: ["HOME": home.path], registry: .standard)
+                #expect(run.status == 64, "\(command) -p \(project)")
+                #expect(run.code == "policy.dangerous-project-root")
+            }
+        }
+        let fromHome = MinoRun(
+            ["plan"], environment: ["HOME": home.path], registry: .standard, currentDirectory: home.path)
+        #expect(fromHome.status == 64)
+        #expect(fromHome.stderr.contains("your home directory"))
+        let check = MinoRun(
+            ["policy", "check"], environment: ["HOME": home.path], registry: .standard, currentDirectory: home.path)
+        #expect(check.status == 64)
+        #expect(check.code == "policy.dangerous-project-root")
+        let project = try home.directory("app")
+        let control = MinoRun(["plan", "-p", project], environment: ["HOME": home.path], registry: .standard)
+        #expect(control.stderr.contains("dangerous-project-root") == false)
+        try home.write("app/.mino.toml", "[container]\nread_only = true\n")
+        let checkControl = MinoRun(
+            ["policy", "check"], environment: ["HOME": home.path], registry: .standard, currentDirectory: project)
+        #expect(checkControl.status == 0)
+    }
+
     @Test func aRelativeWorkdirIsRefused() throws {
         try home.write(".config/mino/config.toml", "[container]\nworkdir = \"relative\"\n")
         let project = try home.directory("app")

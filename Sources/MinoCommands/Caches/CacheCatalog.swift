@@ -16,6 +16,8 @@ struct CacheCatalog {
         var volume: VolumeInfo
         var ecosystem: String
         var key: String
+        /// The real path of the project the volume is bound to; `nil` when shared between projects.
+        var project: String? = nil
         var state: CacheRecord.State
         var sizeBytes: Int64?
         var createdAt: Date?
@@ -51,7 +53,8 @@ struct CacheCatalog {
                 caches.append(
                     Cache(
                         volume: volume, ecosystem: labels[VolumeBackend.Label.cacheEcosystem] ?? "?",
-                        key: labels[VolumeBackend.Label.cacheHash] ?? "", state: record?.state ?? labelState,
+                        key: labels[VolumeBackend.Label.cacheHash] ?? "",
+                        project: labels[VolumeBackend.Label.cacheProject], state: record?.state ?? labelState,
                         sizeBytes: sizes[volume.name], createdAt: created, lastUsedAt: record?.lastUsedAt ?? created))
             } else if volume.isHome {
                 homes.append(
@@ -77,6 +80,8 @@ struct CacheTools {
     let limitGigabytes: Int64
     /// `cache.gc_days`.
     let gcDays: Int64
+    /// `cache.shared`: new runs share cache volumes between projects.
+    let sharedCaches: Bool
 
     init(parsed: ParsedCommand, context: CommandContext) throws(CommandFailure) {
         let (global, _) = try CommandFailure.mapping { () throws(ExecutorFailure) in
@@ -94,6 +99,7 @@ struct CacheTools {
         records = CacheRecordStore(state: executor.state)
         limitGigabytes = integer("cache.max_total_gb")
         gcDays = integer("cache.gc_days")
+        sharedCaches = LockfileScanner.isShared(config)
     }
 
     /// Removes a volume unless a container uses it; returns why it was kept, or `nil`.

@@ -104,7 +104,11 @@ enum RunInvocation {
             }
             project = Sourced(ConfigLocations.canonical(absolute), given.origin)
         } else {
-            project = Sourced(context.currentDirectory, .builtin)
+            project = Sourced(ConfigLocations.canonical(context.currentDirectory), .builtin)
+        }
+        let origin: Origin? = project.origin == .builtin ? nil : project.origin
+        if let refusal = ProjectRoot.check(project.value, protected: protectedDirectories(context), at: origin) {
+            throw CommandFailure(exitCode: .usageError, diagnostics: [refusal])
         }
         var command: Sourced<[String]>?
         if let first = parsed.passthrough.first {
@@ -119,6 +123,26 @@ enum RunInvocation {
             detach: flag(.detach), volumes: parsed.values(.volume).map { Sourced($0.value, $0.origin) },
             strictCredentials: flag(.strictCredentials),
             sshAgent: parsed.flagSetting(.sshAgent).map { Sourced($0.isOn, $0.origin) }, cacheFresh: flag(.cacheFresh))
+    }
+}
+
+extension RunInvocation {
+    /// The directories a project root may not be, or contain, with their symlinks resolved
+    /// like the project path they are compared with.
+    static func protectedDirectories(_ context: CommandContext) -> ProtectedDirectories {
+        let environment = context.environment
+        let home = ConfigLocations.home(environment: environment)
+        let uid = context.hostFacts?.userID ?? getuid()
+        let configFile = ConfigLocations.defaultGlobalConfigPath(environment: environment, home: home)
+        let userRuntime = environment["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        return ProtectedDirectories(
+            home: ConfigLocations.canonical(home), userID: uid,
+            configDirectory: ConfigLocations.canonical(ConfigLocations.parent(of: configFile)),
+            stateDirectory: ConfigLocations.canonical(StateDirectory(environment: environment).path),
+            runtimeDirectory: ConfigLocations.canonical(
+                context.hostFacts?.runtimeDirectory
+                    ?? HostFactsProbe.runtimeDirectory(uid: uid, environment: environment)),
+            userRuntimeDirectory: userRuntime.map(ConfigLocations.canonical))
     }
 }
 

@@ -3,6 +3,7 @@
 /// Each ecosystem has its own volume and its own mount, `/cache/<id>`; every variable it sets
 /// points inside that mount, so several ecosystems in one project never share a path.
 import Diagnostics
+import PolicyModel
 import TOML
 
 public struct CacheEcosystem: Hashable, Sendable {
@@ -54,6 +55,17 @@ public struct CacheEcosystem: Hashable, Sendable {
     /// The prefix of every cache volume name.
     public static let volumePrefix = "mino-cache-"
 
-    /// `mino-cache-<id>-<key>`.
-    public func volumeName(key: String) -> String { Self.volumePrefix + id + "-" + key }
+    /// `mino-cache-<id>-<key>` for a cache shared between projects, `mino-cache-<id>-<key>-<project>`
+    /// for one bound to the project at the real path `project` (see `projectKey`).
+    public func volumeName(key: String, project: String? = nil) -> String {
+        let shared = Self.volumePrefix + id + "-" + key
+        guard let project else { return shared }
+        return shared + "-" + Self.projectKey(project)
+    }
+
+    /// The project part of a project-bound volume name: the first 8 hexadecimal digits of the
+    /// SHA-256 of the project's real path.
+    public static func projectKey(_ project: String) -> String {
+        String(SHA256.hash(Array(project.utf8)).hex.prefix(8))
+    }
 }

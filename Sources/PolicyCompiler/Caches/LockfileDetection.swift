@@ -23,8 +23,9 @@ public struct Lockfile: Hashable, Sendable {
         self.key = key
     }
 
-    /// `mino-cache-<ecosystem>-<key>`.
-    public var volumeName: String { ecosystem.volumeName(key: key) }
+    /// `mino-cache-<ecosystem>-<key>` when shared between projects, with `-<project key>` appended
+    /// when bound to the project at the real path `project`.
+    public func volumeName(project: String?) -> String { ecosystem.volumeName(key: key, project: project) }
 }
 
 /// Lockfile detection and the cache volumes it implies; pure, so the reading is the caller's.
@@ -47,8 +48,10 @@ public enum LockfileDetection {
     }
 
     /// The volumes for these lockfiles, with their variables. An ecosystem's own variables
-    /// win over ones it borrows; `XDG_CACHE_HOME` goes under the first cache's mount.
-    public static func volumes(for lockfiles: [Lockfile]) -> [CacheVolume] {
+    /// win over ones it borrows; `XDG_CACHE_HOME` goes under the first cache's mount. `project`
+    /// (the project's real path) binds the volumes to that project; `nil` shares them between
+    /// every project with the same lockfile.
+    public static func volumes(for lockfiles: [Lockfile], project: String?) -> [CacheVolume] {
         let owned = Set(lockfiles.flatMap { $0.ecosystem.variables.map(\.name) })
         var volumes = [CacheVolume]()
         for (index, lockfile) in lockfiles.enumerated() {
@@ -67,8 +70,8 @@ public enum LockfileDetection {
             if index == 0 { environment["XDG_CACHE_HOME"] = ecosystem.target + "/xdg" }
             volumes.append(
                 CacheVolume(
-                    ecosystem: ecosystem.id, volumeName: lockfile.volumeName, environment: environment,
-                    lockfile: lockfile.fileName))
+                    ecosystem: ecosystem.id, volumeName: lockfile.volumeName(project: project),
+                    environment: environment, lockfile: lockfile.fileName, project: project))
         }
         return volumes
     }

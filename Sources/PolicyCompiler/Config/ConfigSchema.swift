@@ -133,6 +133,9 @@ public enum ConfigSchema {
         // [cache]
         ConfigKey("cache.enabled", .boolean, default: .boolean(true), trust: .harmless, "use dependency caches"),
         ConfigKey(
+            "cache.shared", .boolean, default: .boolean(false), trust: .userOnly,
+            "share cache volumes between projects with the same lockfile (default: one per project)"),
+        ConfigKey(
             "cache.gc_days", .integer(u32), default: .integer(30), trust: .harmless,
             "remove caches unused for this many days (0 disables)"),
         ConfigKey(

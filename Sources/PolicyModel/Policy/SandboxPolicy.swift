@@ -389,22 +389,33 @@ public struct CacheVolume: Hashable, Sendable {
     public var environment: [String: String]
     /// The lockfile the key comes from (`Cargo.lock`), when known.
     public var lockfile: String?
+    /// The real path of the project the volume is bound to, or `nil` when it is shared between
+    /// projects (the user's global config sets `cache.shared`).
+    public var project: String?
 
     /// Creates a cache volume.
-    public init(ecosystem: String, volumeName: String, environment: [String: String], lockfile: String? = nil) {
+    public init(
+        ecosystem: String, volumeName: String, environment: [String: String], lockfile: String? = nil,
+        project: String? = nil
+    ) {
         self.ecosystem = ecosystem
         self.volumeName = volumeName
         self.environment = environment
         self.lockfile = lockfile
+        self.project = project
     }
 
     /// Where the volume is mounted.
     public var target: String { "/cache/\(ecosystem)" }
 
-    /// The content key: what follows `mino-cache-<ecosystem>-` in the volume name.
+    /// The content key: what follows `mino-cache-<ecosystem>-` in the volume name, without the
+    /// project part of a project-bound volume.
     public var key: String {
         let prefix = "mino-cache-\(ecosystem)-"
-        return volumeName.hasPrefix(prefix) ? String(volumeName.dropFirst(prefix.count)) : ""
+        guard volumeName.hasPrefix(prefix) else { return "" }
+        let rest = volumeName.dropFirst(prefix.count)
+        guard project != nil, let dash = rest.lastIndex(of: "-") else { return String(rest) }
+        return String(rest[..<dash])
     }
 }
 

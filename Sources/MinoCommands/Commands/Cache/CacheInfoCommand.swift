@@ -34,14 +34,16 @@ enum CacheInfoCommand: RunnableCommand {
             context.standardOutput.write(out + "No lockfiles detected in this project.\n")
             return .success
         }
-        let catalog = try CacheCatalog.load(CacheTools(parsed: parsed, context: context))
+        let tools = try CacheTools(parsed: parsed, context: context)
+        let catalog = try CacheCatalog.load(tools)
         var table = TextTable([("LOCKFILE", 20), ("ECOSYSTEM", 9), ("VOLUME", 36), ("STATE", 8), ("SIZE", 9)])
         var projectBytes: Int64 = 0
         for lockfile in lockfiles {
-            let cache = catalog.caches.first { $0.volume.name == lockfile.volumeName }
+            let name = lockfile.volumeName(project: tools.sharedCaches ? nil : directory)
+            let cache = catalog.caches.first { $0.volume.name == name }
             projectBytes += cache?.sizeBytes ?? 0
             table.row([
-                lockfile.fileName, lockfile.ecosystem.id, lockfile.volumeName,
+                lockfile.fileName, lockfile.ecosystem.id, name,
                 cache?.state.rawValue ?? "miss", cache?.sizeBytes.map(CacheUsage.format) ?? "-",
             ])
         }

@@ -10,7 +10,7 @@ import SessionPlanning
 import TOML
 
 /// `mino cache list [-f table|json|plain]`: cache volumes with ecosystem, state, size and last
-/// use, then home volumes with their project.
+/// use and whether each is bound to a project or shared, then home volumes with their project.
 enum CacheListCommand: RunnableCommand {
     static let spec = CommandSpec(
         name: "list",
@@ -45,6 +45,8 @@ enum CacheListCommand: RunnableCommand {
                 catalog.caches.map {
                     .object([
                         "name": .string($0.volume.name), "ecosystem": .string($0.ecosystem), "hash": .string($0.key),
+                        "scope": .string($0.project == nil ? "shared" : "project"),
+                        "project_path": $0.project.map(JSONValue.string) ?? .null,
                         "state": .string($0.state.rawValue), "size_bytes": size($0.sizeBytes),
                         "created_at": time($0.createdAt), "last_used_at": time($0.lastUsedAt),
                     ])
@@ -66,13 +68,14 @@ enum CacheListCommand: RunnableCommand {
         var out = ""
         if !catalog.caches.isEmpty {
             var table = TextTable([
-                ("VOLUME", 36), ("ECOSYSTEM", 9), ("STATE", 8), ("SIZE", 9), ("CREATED", 16), ("LAST USED", 16),
+                ("VOLUME", 45), ("ECOSYSTEM", 9), ("STATE", 8), ("SIZE", 9), ("CREATED", 16), ("LAST USED", 16),
+                ("PROJECT", 40),
             ])
             for cache in catalog.caches {
                 table.row([
                     cache.volume.name, cache.ecosystem, cache.state.rawValue,
                     cache.sizeBytes.map(CacheUsage.format) ?? "-", TextTable.minute(cache.createdAt),
-                    TextTable.minute(cache.lastUsedAt),
+                    TextTable.minute(cache.lastUsedAt), cache.project ?? "shared",
                 ])
             }
             out += table.text + "\n"

@@ -38,6 +38,16 @@ enum PolicyCheckCommand: RunnableCommand {
             let isGlobal = ConfigLocations.canonical(path) == ConfigLocations.canonical(locations.globalConfigPath)
             targets.append((path, isGlobal ? .global : .project, argument.origin))
         }
+        if targets.isEmpty, !parsed.flag(.noLocal) {
+            // The working directory is the project being checked: refused where `plan` and `run`
+            // refuse it (`--no-local` or naming the files checks them from anywhere).
+            let project = ConfigLocations.canonical(context.currentDirectory)
+            if let refusal = ProjectRoot.check(
+                project, protected: RunInvocation.protectedDirectories(context), at: nil)
+            {
+                throw CommandFailure(exitCode: .usageError, diagnostics: [refusal])
+            }
+        }
         if targets.isEmpty {
             if ConfigFileReader.isPresent(locations.globalConfigPath) || locations.globalConfigOrigin != nil {
                 targets.append((locations.globalConfigPath, .global, locations.globalConfigOrigin))
