@@ -14,8 +14,10 @@ import PolicyModel
 /// 5. `--network bridge|host|none` (an allowlist is `bridge` plus a fence);
 /// 6. `--cap-drop ALL`, then, in wrapper mode only, `--cap-add` for each of
 ///    `CapshWrapperBackend.addedCapabilities`: drops always precede adds;
-/// 7. `--security-opt no-new-privileges`;
-/// 8. `--pids-limit N` when the host can enforce it;
+/// 7. `--security-opt no-new-privileges`, `--security-opt seccomp=<runtime dir>/seccomp.json`
+///    (mino's profile, `SeccompBackend`, which the executor writes there first);
+/// 8. `--pids-limit N`, then `--memory Nm --memory-swap Nm` (no swap beyond the limit), each
+///    when the host can enforce it;
 /// 9. identity: `--userns=keep-id` when rootless, then `--user uid:gid` (the caller's ids, which
 ///    keep-id maps to themselves); in wrapper mode `--user 0:0` instead (the wrapper switches to
 ///    uid:gid);
@@ -199,8 +201,15 @@ public enum PodmanBackend {
             }
         }
         builder.add(["--security-opt", "no-new-privileges"])
+        builder.add([
+            "--security-opt", "seccomp=" + FenceHookFiles(facts: facts, session: session.name).seccompProfileFile,
+        ])
         let limits = processLimits(policy, facts: facts)
         if facts.pidsLimitSupported { builder.add(["--pids-limit", String(pids.value)], origin: pids.origin) }
+        if facts.memoryLimitSupported {
+            let memory = "\(memoryLimitMB(policy, facts: facts))m"
+            builder.add(["--memory", memory, "--memory-swap", memory], origin: policy.limits.memoryMB.origin)
+        }
         if facts.isRootless { builder.add(["--userns=keep-id"]) }
         if wrapper != nil {
             builder.add(["--user", "0:0"], origin: policy.network.enforcement.origin)
@@ -229,7 +238,8 @@ public enum PodmanBackend {
 
         return PodmanInvocation(
             form: form, builder: builder, environment: environment.mapValues(\.value),
-            enforcement: containerEnforcement(policy, facts: facts, limits: limits, wrapper: wrapper != nil),
+            enforcement: containerEnforcement(policy, facts: facts, limits: limits, wrapper: wrapper != nil)
+                + SeccompBackend.profile().enforcement,
             wrapper: wrapper)
     }
 
@@ -239,6 +249,19 @@ public enum PodmanBackend {
         case .host: return "host"
         case .none: return "none"
         }
+    }
+
+    /// The automatic memory limit's share of the host's memory, and its ceiling (MiB).
+    public static let automaticMemoryCeilingMB: Int64 = 16384
+    /// The automatic memory limit when the host's memory is unknown (MiB).
+    public static let automaticMemoryFallbackMB: Int64 = 4096
+
+    /// The container's memory limit in MiB: the policy's, else half the host's memory (at most
+    /// `automaticMemoryCeilingMB`, at least 256), else `automaticMemoryFallbackMB`.
+    public static func memoryLimitMB(_ policy: SandboxPolicy, facts: HostFacts) -> Int64 {
+        if policy.limits.memoryMB.value > 0 { return policy.limits.memoryMB.value }
+        guard let total = facts.memoryTotalMB, total > 0 else { return automaticMemoryFallbackMB }
+        return max(256, min(total / 2, automaticMemoryCeilingMB))
     }
 
     /// The `--ulimit` values: `nofile` when rootful, `nproc` when rootful or when the pids

@@ -26,7 +26,8 @@ import Testing
             invocation.argv == [
                 "create", "-i", "-t", "--rm", "--name", "mino-test-session", "--label", "io.mino.session=test-session",
                 "-w", "/project", "--network", "bridge", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--pids-limit", "4096", "--userns=keep-id", "--user", "1000:1000", "-v",
+                "--security-opt", "seccomp=/run/user/1000/mino/test-session/seccomp.json", "--pids-limit", "4096",
+                "--memory", "4096m", "--memory-swap", "4096m", "--userns=keep-id", "--user", "1000:1000", "-v",
                 "/home/agent/project:/project:nosuid,nodev",
                 "--pull", "never", "localhost/mino-base:latest", "/bin/bash",
             ])
@@ -48,7 +49,9 @@ import Testing
                 --network bridge
                 --cap-drop ALL
                 --security-opt no-new-privileges
+                --security-opt seccomp=/run/user/1000/mino/test-session/seccomp.json
                 --pids-limit 4096
+                --memory 4096m --memory-swap 4096m
                 --user 1000:1000
                 --ulimit nofile=524288:524288
                 --ulimit nproc=2048:2048
