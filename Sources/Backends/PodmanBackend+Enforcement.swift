@@ -73,7 +73,10 @@ extension PodmanBackend {
         }
         if policy.readOnlyRoot.value {
             reports.append(
-                EnforcementReport("filesystem.read-only", .kernel, "read-only root; tmpfs for scratch directories"))
+                EnforcementReport(
+                    "filesystem.read-only", .kernel,
+                    "read-only root; tmpfs for scratch directories, each at most "
+                        + "\(scratchSizeMB(policy, facts: facts)) MiB"))
         }
         reports.append(EnforcementReport("filesystem.project", .kernel, "project mounted read-write with nosuid,nodev"))
         return reports

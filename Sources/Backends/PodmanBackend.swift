@@ -23,8 +23,8 @@ import PolicyModel
 ///    uid:gid);
 /// 10. `--ulimit nofile=N:N` (rootful) and `--ulimit nproc=N:N` (rootful, or when
 ///     `--pids-limit` cannot be enforced), never above the caller's hard limits;
-/// 11. `--read-only`, `--tmpfs /tmp`, `--tmpfs /run` (and `/home/developer` without a home
-///     volume) when the root filesystem is read-only;
+/// 11. `--read-only`, `--tmpfs /tmp:size=Nm`, `--tmpfs /run:size=Nm` (and `/home/developer`
+///     without a home volume) when the root filesystem is read-only, each half the memory limit;
 /// 12. `-v` mounts: the project (`nosuid,nodev`), the home volume, cache volumes, the
 ///     policy's mounts, the SSH agent socket; every one carries `nosuid,nodev`;
 /// 13. `-e NAME` for every variable, sorted by name, never with a value;
@@ -224,8 +224,11 @@ public enum PodmanBackend {
         }
         if policy.readOnlyRoot.value {
             builder.add(["--read-only"], origin: policy.readOnlyRoot.origin)
+            // Each scratch tmpfs is bounded (podman's default is half the host's memory), also
+            // where the memory limit cannot be enforced; where it can, their pages count against it.
+            let size = scratchSizeMB(policy, facts: facts)
             for target in tmpfsTargets(policy, session: session) {
-                builder.add(["--tmpfs", target], origin: policy.readOnlyRoot.origin)
+                builder.add(["--tmpfs", "\(target):size=\(size)m"], origin: policy.readOnlyRoot.origin)
             }
         }
         for mount in mounts { builder.add(["-v", mount.spec], origin: mount.origin) }
@@ -262,6 +265,11 @@ public enum PodmanBackend {
         if policy.limits.memoryMB.value > 0 { return policy.limits.memoryMB.value }
         guard let total = facts.memoryTotalMB, total > 0 else { return automaticMemoryFallbackMB }
         return max(256, min(total / 2, automaticMemoryCeilingMB))
+    }
+
+    /// The size of each scratch tmpfs of a read-only root: half the memory limit.
+    public static func scratchSizeMB(_ policy: SandboxPolicy, facts: HostFacts) -> Int64 {
+        max(1, memoryLimitMB(policy, facts: facts) / 2)
     }
 
     /// The `--ulimit` values: `nofile` when rootful, `nproc` when rootful or when the pids

@@ -56,8 +56,8 @@ import Testing
                 --ulimit nofile=524288:524288
                 --ulimit nproc=2048:2048
                 --read-only
-                --tmpfs /tmp
-                --tmpfs /run
+                --tmpfs /tmp:size=2048m
+                --tmpfs /run:size=2048m
                 -v /home/agent/project:/project:nosuid,nodev
                 -v mino-home-0123456789ab:/home/developer:nosuid,nodev
                 -v mino-cache-npm-0123456789ab:/cache/npm:nosuid,nodev
@@ -171,7 +171,8 @@ import Testing
         let argv = try PodmanBackend.create(policy, facts: facts, session: session, terminal: .none).argv
         let tmpfs = zip(argv, argv.dropFirst()).filter { $0.0 == "--tmpfs" }.map(\.1)
         #expect(argv.contains("--read-only"))
-        #expect(tmpfs == ["/tmp", "/run", "/home/developer"])
+        // Each bounded by half the memory limit (4096 MiB: the fake host's memory is unknown).
+        #expect(tmpfs == ["/tmp:size=2048m", "/run:size=2048m", "/home/developer:size=2048m"])
     }
 
     @Test func homeVolumeIsMountedOnlyWhenThePolicyAsksForIt() throws {
