@@ -96,6 +96,11 @@ extension Integration {
             if identity == .rootless && cgroupV1 {
                 #expect(report?.contains("unsupported") == true, "\(plan.stdout)")
                 #expect(!plan.stdout.contains("--memory-swap"), "\(plan.stdout)")
+                // `--strict` refuses such a host; without it the same session runs (control).
+                let strict = harness.run(["--strict"], ["true"])
+                #expect(strict.status == 1 && strict.stderr.contains("run.unenforced"), "\(strict)")
+                let relaxed = harness.run([], ["true"])
+                #expect(relaxed.succeeded, "\(relaxed)")
                 return
             }
             #expect(report?.contains("kernel") == true && report?.contains("512 MiB") == true, "\(plan.stdout)")
