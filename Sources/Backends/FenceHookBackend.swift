@@ -21,8 +21,6 @@ public struct FenceHookFiles: Hashable, Sendable {
     public var rulesetFile: String { directory + "/fence.nft" }
     /// Where the session's mino process listens for the hook.
     public var socket: String { directory + "/resolver.sock" }
-    /// mino's seccomp profile (`--security-opt seccomp=…`), written for every container session.
-    public var seccompProfileFile: String { directory + "/seccomp.json" }
 
     /// The runtime files of session `session` on a host with `facts`.
     public init(facts: HostFacts, session: String) {

@@ -14,7 +14,7 @@ import PolicyModel
 /// 5. `--network bridge|host|none` (an allowlist is `bridge` plus a fence);
 /// 6. `--cap-drop ALL`, then, in wrapper mode only, `--cap-add` for each of
 ///    `CapshWrapperBackend.addedCapabilities`: drops always precede adds;
-/// 7. `--security-opt no-new-privileges`, `--security-opt seccomp=<runtime dir>/seccomp.json`
+/// 7. `--security-opt no-new-privileges`, `--security-opt seccomp=<runtime dir>/seccomp/<hash>.json`
 ///    (mino's profile, `SeccompBackend`, which the executor writes there first);
 /// 8. `--pids-limit N`, then `--memory Nm --memory-swap Nm` (no swap beyond the limit), each
 ///    when the host can enforce it;
@@ -202,7 +202,7 @@ public enum PodmanBackend {
         }
         builder.add(["--security-opt", "no-new-privileges"])
         builder.add([
-            "--security-opt", "seccomp=" + FenceHookFiles(facts: facts, session: session.name).seccompProfileFile,
+            "--security-opt", "seccomp=" + SeccompBackend.profilePath(runtimeDirectory: facts.runtimeDirectory),
         ])
         let limits = processLimits(policy, facts: facts)
         if facts.pidsLimitSupported { builder.add(["--pids-limit", String(pids.value)], origin: pids.origin) }

@@ -30,6 +30,13 @@ public enum SeccompBackend {
     /// The profile every container session gets (built once: it depends on nothing).
     public static func profile() -> SeccompProfile { standard }
 
+    /// Where the executor writes the profile and podman reads it: one file per content in the
+    /// runtime directory (`seccomp/<sha256 prefix>.json`), shared by every session, so no
+    /// session removes another's and an upgraded profile never overwrites one in use.
+    public static func profilePath(runtimeDirectory: String) -> String {
+        runtimeDirectory + "/seccomp/" + String(standard.sha256.prefix(16)) + ".json"
+    }
+
     private static let standard = make()
 
     private static func make() -> SeccompProfile {

@@ -138,7 +138,8 @@ enum SeccompDefaults {}
 
 /// A seccomp profile in podman's format (the OCI profile plus podman's `includes`/`excludes`,
 /// which podman resolves for the container's capabilities and architecture), written to the
-/// session's runtime directory and given to podman with `--security-opt seccomp=PATH`.
+/// runtime directory (`SeccompBackend.profilePath`) and given to podman with
+/// `--security-opt seccomp=PATH`; podman reads it when it creates the container.
 public struct SeccompProfile: RenderedArtifact, Hashable {
     /// The rules, in order.
     public let rules: [SeccompRule]

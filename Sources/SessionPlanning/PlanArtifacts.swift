@@ -71,7 +71,7 @@ package struct PlanArtifacts {
                     policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
             }
             artifacts.seccomp = (
-                SeccompBackend.profile(), FenceHookFiles(facts: facts, session: session).seccompProfileFile
+                SeccompBackend.profile(), SeccompBackend.profilePath(runtimeDirectory: facts.runtimeDirectory)
             )
             if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .netns,
                 let tools = facts.fenceTools

@@ -4,6 +4,8 @@ import PolicyModel
 import Testing
 
 @Suite struct PodmanBackendTests {
+    /// Where the fake host's podman reads mino's seccomp profile.
+    static let seccompPath = SeccompBackend.profilePath(runtimeDirectory: "/run/user/1000/mino")
     let facts = PolicyFixture.facts
     let session = PolicyFixture.session
 
@@ -26,7 +28,7 @@ import Testing
             invocation.argv == [
                 "create", "-i", "-t", "--rm", "--name", "mino-test-session", "--label", "io.mino.session=test-session",
                 "-w", "/project", "--network", "bridge", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--security-opt", "seccomp=/run/user/1000/mino/test-session/seccomp.json", "--pids-limit", "4096",
+                "--security-opt", "seccomp=\(Self.seccompPath)", "--pids-limit", "4096",
                 "--memory", "4096m", "--memory-swap", "4096m", "--userns=keep-id", "--user", "1000:1000", "-v",
                 "/home/agent/project:/project:nosuid,nodev",
                 "--pull", "never", "localhost/mino-base:latest", "/bin/bash",
@@ -49,7 +51,7 @@ import Testing
                 --network bridge
                 --cap-drop ALL
                 --security-opt no-new-privileges
-                --security-opt seccomp=/run/user/1000/mino/test-session/seccomp.json
+                --security-opt seccomp=\(Self.seccompPath)
                 --pids-limit 4096
                 --memory 4096m --memory-swap 4096m
                 --user 1000:1000

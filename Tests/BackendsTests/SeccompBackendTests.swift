@@ -70,7 +70,9 @@ import Testing
         let invocation = try PodmanBackend.create(
             PolicyFixture.policy, facts: PolicyFixture.facts, session: PolicyFixture.session, terminal: .none)
         let argv = invocation.argv
-        let index = try #require(argv.firstIndex(of: "seccomp=/run/user/1000/mino/test-session/seccomp.json"))
+        let path = SeccompBackend.profilePath(runtimeDirectory: "/run/user/1000/mino")
+        #expect(path == "/run/user/1000/mino/seccomp/" + profile.sha256.prefix(16) + ".json")
+        let index = try #require(argv.firstIndex(of: "seccomp=" + path))
         #expect(argv[index - 1] == "--security-opt")
         #expect(argv[index - 3...index - 2] == ["--security-opt", "no-new-privileges"])
         #expect(invocation.enforcement.contains { $0.element == "seccomp" && $0.level == .kernel })

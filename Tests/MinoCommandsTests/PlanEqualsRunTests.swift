@@ -162,8 +162,7 @@ import Testing
 
     @Test func rootfulFenceHookRunsTheSame() throws {
         try check(
-            // Its own name: the session's runtime directory is not shared with the parallel tests
-            // that run under the drawn name (each writes and removes its seccomp profile there).
+            // Its own name: its session runtime directory is not shared with parallel tests.
             ["--network-allow", "140.82.112.3:443", "--no-github", "-n", "rootful-fenced", "--", "true"],
             facts: Self.facts { $0.isRootless = false })
     }

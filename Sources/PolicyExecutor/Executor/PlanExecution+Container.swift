@@ -39,9 +39,10 @@ extension PlanExecution {
         return id
     }
 
-    /// Writes mino's seccomp profile where the podman argv names it (the session's runtime
-    /// directory, private to the user: the profile decides which syscalls the agent has), and
-    /// records the directory so it is removed with the session.
+    /// Writes mino's seccomp profile where the podman argv names it (a directory of the runtime
+    /// directory, private to the user: the profile decides which syscalls the agent has). The
+    /// file is named by its content and shared by sessions: rewriting it writes the same bytes
+    /// (atomically), and it is never removed while a session might be about to use it.
     package func prepareSeccomp(_ step: SessionStep) throws(ExecutorFailure) {
         guard let seccomp = plan.artifacts.seccomp else { return }
         let directory = (seccomp.path as NSString).deletingLastPathComponent
@@ -53,7 +54,6 @@ extension PlanExecution {
         } catch {
             throw .runtimeDirectory(directory, reason: "cannot write the seccomp profile")
         }
-        try update { record in record.runtimeDirectory = directory }
     }
 
     /// Writes the fence ruleset and the hook definition into the session's runtime directory,

@@ -149,10 +149,6 @@ package struct PlanExecution {
                 SessionCaches.finalise(progress.cachesToFinalise, executor: executor)
             }
         case .recordEnd:
-            // The container is gone: its seccomp profile (and fence files) are not needed.
-            if let seccomp = plan.artifacts.seccomp {
-                try? FileManager.default.removeItem(atPath: (seccomp.path as NSString).deletingLastPathComponent)
-            }
             let exitCode = progress.status
             let signal = progress.signal
             try update { record in
@@ -171,9 +167,6 @@ package struct PlanExecution {
     private func fail(_ progress: Progress, error: ExecutorFailure, audit: AuditLog) {
         executor.podman.stopAndRemove(progress.containerID ?? plan.containerName, seconds: 0, force: true)
         if let files = plan.artifacts.fenceFiles { try? FileManager.default.removeItem(atPath: files.directory) }
-        if let seccomp = plan.artifacts.seccomp {
-            try? FileManager.default.removeItem(atPath: (seccomp.path as NSString).deletingLastPathComponent)
-        }
         _ = try? executor.store.update(plan.sessionName) { record in
             record.status = .failed
             record.endReason = error.diagnostics.first?.message ?? "failed to start"
