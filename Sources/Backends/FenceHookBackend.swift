@@ -21,6 +21,11 @@ public struct FenceHookFiles: Hashable, Sendable {
     public var rulesetFile: String { directory + "/fence.nft" }
     /// Where the session's mino process listens for the hook.
     public var socket: String { directory + "/resolver.sock" }
+
+    /// The runtime files of session `session` on a host with `facts`.
+    public init(facts: HostFacts, session: String) {
+        self.init(directory: facts.runtimeDirectory + "/" + session)
+    }
 }
 
 /// The OCI hook definition (podman's hooks format 1.0.0) that runs `mino fence-hook` at the

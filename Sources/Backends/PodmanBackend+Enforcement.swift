@@ -39,6 +39,20 @@ extension PodmanBackend {
                     "podman cannot enforce --pids-limit on this host (rootless on cgroup v1); "
                         + "--ulimit nproc=\(limits.processes ?? UInt64(pids)) bounds processes per user instead"))
         }
+        let memory = memoryLimitMB(policy, facts: facts)
+        if facts.memoryLimitSupported {
+            reports.append(
+                EnforcementReport(
+                    "limits.memory", .kernel,
+                    "at most \(memory) MiB, swap included (cgroup memory controller: the kernel kills "
+                        + "the container's largest process beyond it)"))
+        } else {
+            reports.append(
+                EnforcementReport(
+                    "limits.memory", .unsupported,
+                    "podman cannot enforce --memory on this host (rootless on cgroup v1): "
+                        + "the agent's memory is not limited (\(memory) MiB asked)"))
+        }
         if facts.userID == 0 {
             // The invoking user is root: the agent runs as root inside the container. mino
             // refuses such runs unless the user opts in (`--allow-root`).
@@ -59,7 +73,10 @@ extension PodmanBackend {
         }
         if policy.readOnlyRoot.value {
             reports.append(
-                EnforcementReport("filesystem.read-only", .kernel, "read-only root; tmpfs for scratch directories"))
+                EnforcementReport(
+                    "filesystem.read-only", .kernel,
+                    "read-only root; tmpfs for scratch directories, each at most "
+                        + "\(scratchSizeMB(policy, facts: facts)) MiB"))
         }
         reports.append(EnforcementReport("filesystem.project", .kernel, "project mounted read-write with nosuid,nodev"))
         return reports

@@ -14,15 +14,17 @@ import PolicyModel
 /// 5. `--network bridge|host|none` (an allowlist is `bridge` plus a fence);
 /// 6. `--cap-drop ALL`, then, in wrapper mode only, `--cap-add` for each of
 ///    `CapshWrapperBackend.addedCapabilities`: drops always precede adds;
-/// 7. `--security-opt no-new-privileges`;
-/// 8. `--pids-limit N` when the host can enforce it;
+/// 7. `--security-opt no-new-privileges`, `--security-opt seccomp=<runtime dir>/seccomp/<hash>.json`
+///    (mino's profile, `SeccompBackend`, which the executor writes there first);
+/// 8. `--pids-limit N`, then `--memory Nm --memory-swap Nm` (no swap beyond the limit), each
+///    when the host can enforce it;
 /// 9. identity: `--userns=keep-id` when rootless, then `--user uid:gid` (the caller's ids, which
 ///    keep-id maps to themselves); in wrapper mode `--user 0:0` instead (the wrapper switches to
 ///    uid:gid);
 /// 10. `--ulimit nofile=N:N` (rootful) and `--ulimit nproc=N:N` (rootful, or when
 ///     `--pids-limit` cannot be enforced), never above the caller's hard limits;
-/// 11. `--read-only`, `--tmpfs /tmp`, `--tmpfs /run` (and `/home/developer` without a home
-///     volume) when the root filesystem is read-only;
+/// 11. `--read-only`, `--tmpfs /tmp:size=Nm`, `--tmpfs /run:size=Nm` (and `/home/developer`
+///     without a home volume) when the root filesystem is read-only, each half the memory limit;
 /// 12. `-v` mounts: the project (`nosuid,nodev`), the home volume, cache volumes, the
 ///     policy's mounts, the SSH agent socket; every one carries `nosuid,nodev`;
 /// 13. `-e NAME` for every variable, sorted by name, never with a value;
@@ -199,8 +201,15 @@ public enum PodmanBackend {
             }
         }
         builder.add(["--security-opt", "no-new-privileges"])
+        builder.add([
+            "--security-opt", "seccomp=" + SeccompBackend.profilePath(runtimeDirectory: facts.runtimeDirectory),
+        ])
         let limits = processLimits(policy, facts: facts)
         if facts.pidsLimitSupported { builder.add(["--pids-limit", String(pids.value)], origin: pids.origin) }
+        if facts.memoryLimitSupported {
+            let memory = "\(memoryLimitMB(policy, facts: facts))m"
+            builder.add(["--memory", memory, "--memory-swap", memory], origin: policy.limits.memoryMB.origin)
+        }
         if facts.isRootless { builder.add(["--userns=keep-id"]) }
         if wrapper != nil {
             builder.add(["--user", "0:0"], origin: policy.network.enforcement.origin)
@@ -215,8 +224,11 @@ public enum PodmanBackend {
         }
         if policy.readOnlyRoot.value {
             builder.add(["--read-only"], origin: policy.readOnlyRoot.origin)
+            // Each scratch tmpfs is bounded (podman's default is half the host's memory), also
+            // where the memory limit cannot be enforced; where it can, their pages count against it.
+            let size = scratchSizeMB(policy, facts: facts)
             for target in tmpfsTargets(policy, session: session) {
-                builder.add(["--tmpfs", target], origin: policy.readOnlyRoot.origin)
+                builder.add(["--tmpfs", "\(target):size=\(size)m"], origin: policy.readOnlyRoot.origin)
             }
         }
         for mount in mounts { builder.add(["-v", mount.spec], origin: mount.origin) }
@@ -229,7 +241,8 @@ public enum PodmanBackend {
 
         return PodmanInvocation(
             form: form, builder: builder, environment: environment.mapValues(\.value),
-            enforcement: containerEnforcement(policy, facts: facts, limits: limits, wrapper: wrapper != nil),
+            enforcement: containerEnforcement(policy, facts: facts, limits: limits, wrapper: wrapper != nil)
+                + SeccompBackend.profile().enforcement,
             wrapper: wrapper)
     }
 
@@ -239,6 +252,24 @@ public enum PodmanBackend {
         case .host: return "host"
         case .none: return "none"
         }
+    }
+
+    /// The automatic memory limit's share of the host's memory, and its ceiling (MiB).
+    public static let automaticMemoryCeilingMB: Int64 = 16384
+    /// The automatic memory limit when the host's memory is unknown (MiB).
+    public static let automaticMemoryFallbackMB: Int64 = 4096
+
+    /// The container's memory limit in MiB: the policy's, else half the host's memory (at most
+    /// `automaticMemoryCeilingMB`, at least 256), else `automaticMemoryFallbackMB`.
+    public static func memoryLimitMB(_ policy: SandboxPolicy, facts: HostFacts) -> Int64 {
+        if policy.limits.memoryMB.value > 0 { return policy.limits.memoryMB.value }
+        guard let total = facts.memoryTotalMB, total > 0 else { return automaticMemoryFallbackMB }
+        return max(256, min(total / 2, automaticMemoryCeilingMB))
+    }
+
+    /// The size of each scratch tmpfs of a read-only root: half the memory limit.
+    public static func scratchSizeMB(_ policy: SandboxPolicy, facts: HostFacts) -> Int64 {
+        max(1, memoryLimitMB(policy, facts: facts) / 2)
     }
 
     /// The `--ulimit` values: `nofile` when rootful, `nproc` when rootful or when the pids

@@ -11,6 +11,8 @@ package struct PlanArtifacts {
     package static let previewProxyPort: UInt16 = 49152
 
     package var podman: PodmanInvocation?
+    /// mino's seccomp profile and where the executor writes it (container sessions).
+    package var seccomp: (profile: SeccompProfile, path: String)?
     /// The iptables fence of the in-container wrapper applier.
     package var netfilter: NetfilterRuleset?
     /// The session runtime files of the fence hook (netns applier).
@@ -68,10 +70,13 @@ package struct PlanArtifacts {
                 artifacts.podman = try PodmanBackend.create(
                     policy, facts: facts, session: podmanSession, terminal: terminal, resolution: resolution)
             }
+            artifacts.seccomp = (
+                SeccompBackend.profile(), SeccompBackend.profilePath(runtimeDirectory: facts.runtimeDirectory)
+            )
             if policy.network.mode.value == .allowlist, policy.network.enforcement.value == .netns,
                 let tools = facts.fenceTools
             {
-                let files = FenceHookFiles(directory: facts.runtimeDirectory + "/" + session)
+                let files = FenceHookFiles(facts: facts, session: session)
                 artifacts.fenceFiles = files
                 artifacts.nftables = try NftablesBackend.ruleset(for: policy.network)
                 artifacts.resolver = ResolverConfigurationBackend.configuration(for: policy.network, facts: facts)

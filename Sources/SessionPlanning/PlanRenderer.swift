@@ -40,6 +40,11 @@ package enum PlanRenderer {
                     "WRAPPER SCRIPT (runs as container root, then drops to the agent)", annotated(wrapper.lines))
             }
         }
+        if let seccomp = artifacts.seccomp {
+            out += section(
+                "SECCOMP \(seccomp.path) (podman --security-opt seccomp=…; sha256 \(seccomp.profile.sha256))",
+                annotated(seccomp.profile.summaryLines))
+        }
         if let ruleset = artifacts.nftables, let files = artifacts.fenceFiles {
             out += section("NFTABLES \(files.rulesetFile) (loaded by the fence hook, nft -f)", annotated(ruleset.lines))
         }
@@ -122,6 +127,12 @@ package enum PlanRenderer {
         }
         if let netfilter = artifacts.netfilter {
             documents["netfilter"] = .object(["ipv4": .string(netfilter.ipv4), "ipv6": .string(netfilter.ipv6)])
+        }
+        if let seccomp = artifacts.seccomp {
+            documents["seccomp"] = .object([
+                "path": .string(seccomp.path), "sha256": .string(seccomp.profile.sha256),
+                "summary": .array(seccomp.profile.summaryLines.map { .string($0.text) }),
+            ])
         }
         if let ruleset = artifacts.nftables { documents["nftables"] = .string(ruleset.rendered) }
         if let hook = artifacts.fenceHook, let files = artifacts.fenceFiles {

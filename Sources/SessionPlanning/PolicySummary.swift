@@ -60,6 +60,11 @@ package enum PolicySummary {
             policy.identity.allowRoot.origin)
         add("read-only root", String(policy.readOnlyRoot.value), policy.readOnlyRoot.origin)
         add("pids limit", String(policy.limits.pids.value), policy.limits.pids.origin)
+        let memory = policy.limits.memoryMB
+        add(
+            "memory limit",
+            memory.value > 0 ? "\(memory.value) MiB" : "automatic (half the host's memory, at most 16384 MiB)",
+            memory.origin)
         for variable in policy.environment {
             var value = variable.oneLineDisplayValue
             if case .credential(let provider) = variable.value {

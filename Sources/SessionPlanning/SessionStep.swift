@@ -32,6 +32,9 @@ public struct SessionStep: Hashable, Sendable {
         case runAttached = "run-attached"
         /// Creates the container.
         case createContainer = "create-container"
+        /// Writes mino's seccomp profile into the session's runtime directory (podman reads it
+        /// when it creates the container).
+        case prepareSeccomp = "prepare-seccomp"
         /// Writes the fence ruleset and the OCI hook that loads it into the session's runtime
         /// directory (the hook runs inside `podman run`/`podman start`, before the agent).
         case prepareFence = "prepare-fence"

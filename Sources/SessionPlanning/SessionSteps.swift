@@ -73,6 +73,9 @@ enum SessionSteps {
         // With the fence hook, every podman command that starts the container names its hooks.
         var global = ["podman"]
         var serve: SessionStep?
+        if let seccomp = plan.artifacts.seccomp {
+            steps.append(SessionStep(.prepareSeccomp, subject: seccomp.path))
+        }
         if fenceFromHost, let files = plan.artifacts.fenceFiles {
             global += PodmanCommands.hooksDirectory(files.hooksDirectory)
             steps.append(SessionStep(.prepareFence, subject: files.directory, input: "nftables"))

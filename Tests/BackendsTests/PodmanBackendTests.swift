@@ -4,6 +4,8 @@ import PolicyModel
 import Testing
 
 @Suite struct PodmanBackendTests {
+    /// Where the fake host's podman reads mino's seccomp profile.
+    static let seccompPath = SeccompBackend.profilePath(runtimeDirectory: "/run/user/1000/mino")
     let facts = PolicyFixture.facts
     let session = PolicyFixture.session
 
@@ -26,7 +28,8 @@ import Testing
             invocation.argv == [
                 "create", "-i", "-t", "--rm", "--name", "mino-test-session", "--label", "io.mino.session=test-session",
                 "-w", "/project", "--network", "bridge", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--pids-limit", "4096", "--userns=keep-id", "--user", "1000:1000", "-v",
+                "--security-opt", "seccomp=\(Self.seccompPath)", "--pids-limit", "4096",
+                "--memory", "4096m", "--memory-swap", "4096m", "--userns=keep-id", "--user", "1000:1000", "-v",
                 "/home/agent/project:/project:nosuid,nodev",
                 "--pull", "never", "localhost/mino-base:latest", "/bin/bash",
             ])
@@ -48,13 +51,15 @@ import Testing
                 --network bridge
                 --cap-drop ALL
                 --security-opt no-new-privileges
+                --security-opt seccomp=\(Self.seccompPath)
                 --pids-limit 4096
+                --memory 4096m --memory-swap 4096m
                 --user 1000:1000
                 --ulimit nofile=524288:524288
                 --ulimit nproc=2048:2048
                 --read-only
-                --tmpfs /tmp
-                --tmpfs /run
+                --tmpfs /tmp:size=2048m
+                --tmpfs /run:size=2048m
                 -v /home/agent/project:/project:nosuid,nodev
                 -v mino-home-0123456789ab:/home/developer:nosuid,nodev
                 -v mino-cache-npm-0123456789ab:/cache/npm:nosuid,nodev
@@ -168,7 +173,8 @@ import Testing
         let argv = try PodmanBackend.create(policy, facts: facts, session: session, terminal: .none).argv
         let tmpfs = zip(argv, argv.dropFirst()).filter { $0.0 == "--tmpfs" }.map(\.1)
         #expect(argv.contains("--read-only"))
-        #expect(tmpfs == ["/tmp", "/run", "/home/developer"])
+        // Each bounded by half the memory limit (4096 MiB: the fake host's memory is unknown).
+        #expect(tmpfs == ["/tmp:size=2048m", "/run:size=2048m", "/home/developer:size=2048m"])
     }
 
     @Test func homeVolumeIsMountedOnlyWhenThePolicyAsksForIt() throws {

@@ -139,10 +139,13 @@ import Testing
         }
     }
 
-    @Test func noNewPrivilegesIsAlwaysSet() throws {
+    @Test func noNewPrivilegesAndMinosSeccompProfileAreAlwaysSet() throws {
         for item in try Self.containerCases() {
+            let options = Self.values(of: "--security-opt", in: item.invocation.argv)
+            #expect(options.count == 2 && options.first == "no-new-privileges", "\(item.label): \(options)")
             #expect(
-                Self.values(of: "--security-opt", in: item.invocation.argv) == ["no-new-privileges"], "\(item.label)")
+                options.last?.hasPrefix("seccomp=/") == true && options.last?.hasSuffix(".json") == true,
+                "\(item.label): \(options)")
         }
     }
 

@@ -34,6 +34,7 @@ enum GoldenPipeline {
             case "rootless": facts.isRootless = value == "true"
             case "cgroup": facts.cgroupVersion = Int(value) ?? 2
             case "pids_limit_supported": facts.pidsLimitSupported = value == "true"
+            case "memory_total_mb": facts.memoryTotalMB = Int64(value)
             case "ssh_auth_sock": facts.sshAuthSocket = value
             case "user": facts.userName = value
             case "uid": facts.userID = UInt32(value) ?? facts.userID
@@ -56,6 +57,10 @@ enum GoldenPipeline {
             "plan.json": PlanRenderer.json(plan).rendered(pretty: true) + "\n",
         ]
         let artifacts = plan.artifacts
+        if let seccomp = artifacts.seccomp, golden.name == "defaults" {
+            // The whole profile once (it does not depend on the policy); every plan pins its hash.
+            files["seccomp.json"] = seccomp.profile.rendered
+        }
         if let podman = artifacts.podman {
             files["podman.argv"] =
                 (["podman"] + podman.argv).map(ShellQuoting.displayQuote).joined(separator: "\n") + "\n"

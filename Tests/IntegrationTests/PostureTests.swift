@@ -66,7 +66,10 @@ extension Integration {
             #expect(!(host["CapDrop"] as? [String] ?? []).isEmpty)
             #expect((container["EffectiveCaps"] as? [String] ?? []).isEmpty, "\(container["EffectiveCaps"] ?? "")")
             #expect((container["BoundingCaps"] as? [String] ?? []).isEmpty, "\(container["BoundingCaps"] ?? "")")
-            #expect(host["SecurityOpt"] as? [String] == ["no-new-privileges"], "\(host["SecurityOpt"] ?? "nil")")
+            let options = host["SecurityOpt"] as? [String] ?? []
+            #expect(options.first == "no-new-privileges" && options.count == 2, "\(options)")
+            #expect(options.last?.hasPrefix("seccomp=/") == true, "mino's seccomp profile is not used: \(options)")
+            #expect(options.last?.contains("/mino/seccomp/") == true, "\(options)")
             #expect(host["Privileged"] as? Bool == false)
             for mode in ["PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode"] {
                 #expect(host[mode] as? String != "host", "\(mode) is host")

@@ -162,7 +162,8 @@ import Testing
 
     @Test func rootfulFenceHookRunsTheSame() throws {
         try check(
-            ["--network-allow", "140.82.112.3:443", "--no-github", "--", "true"],
+            // Its own name: its session runtime directory is not shared with parallel tests.
+            ["--network-allow", "140.82.112.3:443", "--no-github", "-n", "rootful-fenced", "--", "true"],
             facts: Self.facts { $0.isRootless = false })
     }
 

@@ -216,6 +216,28 @@ final class CallCounter: @unchecked Sendable {
         #expect(runner.attachedRuns.isEmpty)
     }
 
+    // MARK: - --strict
+
+    @Test func strictRefusesAHostThatCannotEnforceTheLimitsAndRunsNothing() throws {
+        let runner = ExecutorHarness.podman()
+        let cgroupV1 = ExecutorHarness.facts {
+            $0.pidsLimitSupported = false
+            $0.cgroupVersion = 1
+        }
+        let result = harness.run(
+            ["run", "-n", "strict", "--strict"] + Self.unfenced + ["--", "true"], runner: runner, facts: cgroupV1)
+
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("run.unenforced"), "\(result.stderr)")
+        #expect(result.stderr.contains("limits.memory") && result.stderr.contains("limits.pids"), "\(result.stderr)")
+        #expect(harness.store.load("strict") == nil)
+        #expect(runner.attachedRuns.isEmpty)
+        // Control: the same host without --strict runs (and says so in the plan).
+        let relaxed = harness.run(
+            ["run", "-n", "relaxed"] + Self.unfenced + ["--", "true"], runner: runner, facts: cgroupV1)
+        #expect(relaxed.status == 0, "\(relaxed.stderr)")
+    }
+
     // MARK: - The fence gates the agent
 
     @Test func aFenceHookThatFailsNeverCountsAsAStartedAgent() throws {

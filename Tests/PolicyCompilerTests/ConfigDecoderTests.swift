@@ -30,7 +30,7 @@ import Testing
             input: "[container]\n1️⃣zzz = 1\n", code: "policy.unknown-key", message: "unknown key `container.zzz`",
             help:
                 "valid keys here: `image`, `env`, `volumes`, `network`, `workdir`, `network_allow`, `network_preset`, "
-                + "`network_enforcement`, `layers`, `read_only`",
+                + "`network_enforcement`, `layers`, `read_only`, `memory_mb`",
             underlined: "zzz"),
         .init(
             input: "[container]\nread_only = 1️⃣\"yes\"\n", code: "policy.wrong-type",

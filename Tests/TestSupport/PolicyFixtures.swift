@@ -16,7 +16,7 @@ public enum PolicyFixtures {
             "api.github.com": ["140.82.112.5"],
             "registry.npmjs.org": ["104.16.0.35", "2606:4700::6810:23"],
         ], sshAuthSocket: nil, hardLimits: ["nofile": 524_288, "nproc": 127_000], minoVersion: "9.9.9-test",
-        imageIDs: [ImageResolution.baseImage: baseImageID])
+        imageIDs: [ImageResolution.baseImage: baseImageID], memoryTotalMB: 15_872)
 
     /// The fake local ID of the base image.
     public static let baseImageID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

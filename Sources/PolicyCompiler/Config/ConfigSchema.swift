@@ -75,6 +75,9 @@ public enum ConfigSchema {
         ConfigKey(
             "container.read_only", .boolean, default: .boolean(false), trust: .strictWhen(.boolean(true)),
             "mount the container's root filesystem read-only"),
+        ConfigKey(
+            "container.memory_mb", .integer(u64), default: .integer(0), trust: .lowerIsStricter,
+            "memory limit of the container in MiB, swap included (0: half the host's memory, at most 16384)"),
         // [network] (the user's own config only: how allowed names resolve and what they may open)
         ConfigKey(
             "network.allow_private", .strings, default: .strings([]), constraint: .addressBlocks, trust: .userOnly,

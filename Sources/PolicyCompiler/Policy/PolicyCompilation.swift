@@ -152,7 +152,7 @@ public enum PolicyCompilation {
             limits: ResourceLimits(
                 pids: Sourced(defaultPidsLimit, .builtin), maxMemoryMB: integer("sandbox.max_memory_mb"),
                 maxProcesses: integer("sandbox.max_processes"), maxCPUSeconds: integer("sandbox.max_cpu_seconds"),
-                maxFileSizeMB: integer("sandbox.max_file_size_mb")),
+                maxFileSizeMB: integer("sandbox.max_file_size_mb"), memoryMB: integer("container.memory_mb")),
             credentials: credentials, caches: caches, homeVolume: bool("home.enabled"),
             session: SessionSettings(
                 name: request.sessionName, detach: request.detach,

@@ -39,6 +39,23 @@ extension PlanExecution {
         return id
     }
 
+    /// Writes mino's seccomp profile where the podman argv names it (a directory of the runtime
+    /// directory, private to the user: the profile decides which syscalls the agent has). The
+    /// file is named by its content and shared by sessions: rewriting it writes the same bytes
+    /// (atomically), and it is never removed while a session might be about to use it.
+    package func prepareSeccomp(_ step: SessionStep) throws(ExecutorFailure) {
+        guard let seccomp = plan.artifacts.seccomp else { return }
+        let directory = (seccomp.path as NSString).deletingLastPathComponent
+        if let problem = RuntimeDirectory.ensurePrivate(directory) {
+            throw .runtimeDirectory(directory, reason: problem)
+        }
+        do {
+            try AtomicFile.write(Data(seccomp.profile.rendered.utf8), to: seccomp.path, mode: 0o600)
+        } catch {
+            throw .runtimeDirectory(directory, reason: "cannot write the seccomp profile")
+        }
+    }
+
     /// Writes the fence ruleset and the hook definition into the session's runtime directory,
     /// and keeps the resolver's configuration in the session record (the supervisor of a
     /// detached session serves it from there).

@@ -120,6 +120,8 @@ package struct PlanExecution {
             let id = try createContainer(step, credentials: progress.credentials)
             progress.containerID = id
             try update { $0.containerID = id }
+        case .prepareSeccomp:
+            try prepareSeccomp(step)
         case .prepareFence:
             try prepareFence(step, audit: audit)
         case .serveResolver:

@@ -39,7 +39,18 @@ package enum HostFactsProbe {
                 $0.isEmpty ? nil : SSHAgentProbe.problem(with: $0)
             }, generatedSessionName: SessionStore.generatedName(), minoExecutable: executablePath,
             runtimeDirectory: runtimeDirectory(uid: uid, environment: environment),
-            hostResolvers: hostResolvers(), hostAddresses: hostAddresses())
+            hostResolvers: hostResolvers(), hostAddresses: hostAddresses(), memoryTotalMB: memoryTotalMB())
+    }
+
+    /// `MemTotal` of `/proc/meminfo` in MiB, or `nil` when unknown (not Linux).
+    package static func memoryTotalMB(meminfo: String = "/proc/meminfo") -> Int64? {
+        guard let text = try? String(contentsOfFile: meminfo, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, let kibibytes = Int64(fields[1]) else { return nil }
+            return kibibytes / 1024
+        }
+        return nil
     }
 
     /// mino's per-session runtime directory: `/run/mino` for root, else `$XDG_RUNTIME_DIR/mino`

@@ -27,6 +27,12 @@ public struct HostFacts: Hashable, Sendable {
     public var cgroupVersion: Int
     /// Whether podman can enforce `--pids-limit` here (not rootless on cgroup v1).
     public var pidsLimitSupported: Bool
+    /// Whether podman can enforce `--memory` here: the same condition as the pids limit
+    /// (rootless podman on cgroup v1 ignores every resource limit).
+    public var memoryLimitSupported: Bool { pidsLimitSupported }
+    /// The host's memory (`MemTotal` of `/proc/meminfo`) in MiB, when known: the default
+    /// container memory limit is a share of it.
+    public var memoryTotalMB: Int64?
     /// `podman --version`'s version number, if podman was found.
     public var podmanVersion: String?
     /// The DNS resolvers the container will use (IPv4 and IPv6 literals).
@@ -71,7 +77,8 @@ public struct HostFacts: Hashable, Sendable {
         hardLimits: [String: UInt64], minoVersion: String, helperPath: String = "/usr/local/bin/mino-sandbox-helper",
         imageIDs: [String: String] = [:], fenceTools: FenceTools? = .standard, sshAgentProblem: String? = nil,
         generatedSessionName: String = "session-preview", minoExecutable: String? = nil,
-        runtimeDirectory: String = "/run/user/1000/mino", hostResolvers: [String] = [], hostAddresses: [String] = []
+        runtimeDirectory: String = "/run/user/1000/mino", hostResolvers: [String] = [], hostAddresses: [String] = [],
+        memoryTotalMB: Int64? = nil
     ) {
         self.platform = platform
         self.userID = userID
@@ -96,6 +103,7 @@ public struct HostFacts: Hashable, Sendable {
         self.runtimeDirectory = runtimeDirectory
         self.hostResolvers = hostResolvers
         self.hostAddresses = hostAddresses
+        self.memoryTotalMB = memoryTotalMB
     }
 }
 

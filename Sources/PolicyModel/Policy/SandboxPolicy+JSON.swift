@@ -27,6 +27,7 @@ extension SandboxPolicy {
             "read_only_root": sourced(readOnlyRoot, flag),
             "limits": .object([
                 "pids": sourced(limits.pids) { .integer(Int64($0)) },
+                "memory_mb": sourced(limits.memoryMB, number),
                 "max_memory_mb": sourced(limits.maxMemoryMB, number),
                 "max_processes": sourced(limits.maxProcesses, number),
                 "max_cpu_seconds": sourced(limits.maxCPUSeconds, number),

@@ -297,6 +297,9 @@ public struct NetworkPolicy: Hashable, Sendable {
 public struct ResourceLimits: Hashable, Sendable {
     /// The container's process limit (`--pids-limit`).
     public var pids: Sourced<Int>
+    /// The container's memory limit in MiB (`--memory`, swap included); 0: a share of the
+    /// host's memory (`PodmanBackend.memoryLimitMB`).
+    public var memoryMB: Sourced<Int64>
     /// Native sandbox: memory in MiB (0 = none).
     public var maxMemoryMB: Sourced<Int64>
     /// Native sandbox: processes.
@@ -309,9 +312,10 @@ public struct ResourceLimits: Hashable, Sendable {
     /// Creates limits.
     public init(
         pids: Sourced<Int>, maxMemoryMB: Sourced<Int64>, maxProcesses: Sourced<Int64>,
-        maxCPUSeconds: Sourced<Int64>, maxFileSizeMB: Sourced<Int64>
+        maxCPUSeconds: Sourced<Int64>, maxFileSizeMB: Sourced<Int64>, memoryMB: Sourced<Int64> = Sourced(0, .builtin)
     ) {
         self.pids = pids
+        self.memoryMB = memoryMB
         self.maxMemoryMB = maxMemoryMB
         self.maxProcesses = maxProcesses
         self.maxCPUSeconds = maxCPUSeconds

@@ -35,6 +35,7 @@ extension OptionKey {
     static let github = OptionKey("github")
     static let sshAgent = OptionKey("ssh-agent")
     static let strictCredentials = OptionKey("strict-credentials")
+    static let strict = OptionKey("strict")
 
     // `run` and `plan`: container.
     static let image = OptionKey("image")

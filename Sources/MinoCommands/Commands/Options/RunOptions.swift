@@ -22,6 +22,8 @@ enum RunOptions {
                 defaultDescription: "the current directory"),
             OptionSpec(.detach, short: "d", help: "Start the session in the background"),
             OptionSpec(
+                .strict, help: "Refuse to run when this host cannot enforce part of the posture (see plan)"),
+            OptionSpec(
                 .runtime, kind: .option(valueName: "mode"), help: "Where the agent runs: container or native",
                 defaultDescription: "general.runtime from the config"),
             OptionSpec(.allowRoot, help: "Allow running mino as root, which is refused by default"),

@@ -42,6 +42,18 @@ enum RunCommand: RunnableCommand {
         case nil:
             break
         }
+        // `--strict`: every element `plan` lists as unsupported on this host stops the run.
+        let unenforced = plan.artifacts.enforcement.filter { $0.level == .unsupported }
+        if parsed.flag(.strict), !unenforced.isEmpty {
+            throw CommandFailure(
+                exitCode: .failure,
+                diagnostics: plan.warnings
+                    + unenforced.map {
+                        .error(
+                            "run.unenforced", "`\($0.element)` is not enforced on this host: \($0.note)",
+                            help: "run without --strict to accept it, or use a host that enforces it")
+                    })
+        }
         let interaction = CommandInteraction(
             context: context, progress: progress, renderer: presentation.renderer, quiet: quiet)
         interaction.warn(plan.warnings)
