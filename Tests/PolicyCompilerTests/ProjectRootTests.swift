@@ -73,15 +73,6 @@ import Testing
         }
     }
 
-    @Test func rootsHomeIsAcceptedBelowWhenItIsTheUsersHome() {
-        let root = ProtectedDirectories(
-            home: "/root", userID: 0, configDirectory: "/root/.config/mino", stateDirectory: "/root/.local/state/mino",
-            runtimeDirectory: "/run/mino")
-        #expect(ProjectRoot.problem("/root/src/app", protected: root) == nil)
-        #expect(ProjectRoot.problem("/root", protected: root) == "is your home directory")
-        #expect(ProjectRoot.problem("/run/mino", protected: root) != nil)
-    }
-
     @Test func projectsInAHomeUnderASystemTreeAreAccepted() {
         let jenkins = ProtectedDirectories(
             home: "/var/lib/jenkins", userID: 115, configDirectory: "/var/lib/jenkins/.config/mino",

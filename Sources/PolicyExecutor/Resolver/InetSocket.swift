@@ -9,9 +9,6 @@ import PolicyModel
     ///
     /// Every descriptor made here is close-on-exec.
     package enum InetSocket {
-        /// An address and port.
-        package typealias Endpoint = ResolverEndpoint
-
         /// A socket of `type` (`SOCK_DGRAM`, `SOCK_STREAM`) for `family`.
         package static func make(_ family: IPAddress.Family, type: Int32) throws(SystemCallError) -> Int32 {
             let domain = family == .ipv4 ? AF_INET : AF_INET6
@@ -21,7 +18,7 @@ import PolicyModel
         }
 
         /// A socket of `type` bound to `endpoint` (listening, for a stream socket).
-        package static func bound(_ endpoint: Endpoint, type: Int32) throws(SystemCallError) -> Int32 {
+        package static func bound(_ endpoint: ResolverEndpoint, type: Int32) throws(SystemCallError) -> Int32 {
             let descriptor = try make(endpoint.address.family, type: type)
             var one: Int32 = 1
             _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -40,7 +37,7 @@ import PolicyModel
         }
 
         /// Connects `descriptor` to `endpoint` (a datagram socket then only talks to it).
-        package static func connect(_ descriptor: Int32, to endpoint: Endpoint) throws(SystemCallError) {
+        package static func connect(_ descriptor: Int32, to endpoint: ResolverEndpoint) throws(SystemCallError) {
             try withSocketAddress(endpoint) { address, length throws(SystemCallError) in
                 while Glibc.connect(descriptor, address, length) != 0 {
                     guard errno == EINTR else { throw .current }
@@ -61,7 +58,7 @@ import PolicyModel
 
         /// Calls `body` with `endpoint` as a `sockaddr`.
         package static func withSocketAddress<T>(
-            _ endpoint: Endpoint, _ body: (UnsafePointer<sockaddr>, socklen_t) throws(SystemCallError) -> T
+            _ endpoint: ResolverEndpoint, _ body: (UnsafePointer<sockaddr>, socklen_t) throws(SystemCallError) -> T
         ) throws(SystemCallError) -> T {
             var result: Result<T, SystemCallError>
             if endpoint.address.family == .ipv4 {

@@ -1,5 +1,6 @@
 import Foundation
 import HostProcess
+import PolicyModel
 
 #if canImport(Glibc)
     import Glibc
@@ -9,12 +10,12 @@ import HostProcess
     /// policy allows ever reach this type.
     package struct UpstreamResolver: Sendable {
         /// The servers, in order.
-        package let servers: [InetSocket.Endpoint]
+        package let servers: [ResolverEndpoint]
         /// How long one server gets, in milliseconds.
         package let timeoutMilliseconds: Int32
 
         /// Creates a value from its parts.
-        package init(servers: [InetSocket.Endpoint], timeoutMilliseconds: Int32 = 2000) {
+        package init(servers: [ResolverEndpoint], timeoutMilliseconds: Int32 = 2000) {
             self.servers = servers
             self.timeoutMilliseconds = timeoutMilliseconds
         }
@@ -30,7 +31,7 @@ import HostProcess
             return nil
         }
 
-        private func datagram(_ query: [UInt8], to server: InetSocket.Endpoint) -> [UInt8]? {
+        private func datagram(_ query: [UInt8], to server: ResolverEndpoint) -> [UInt8]? {
             guard let socket = try? InetSocket.make(server.address.family, type: Int32(SOCK_DGRAM.rawValue)) else {
                 return nil
             }
@@ -55,7 +56,7 @@ import HostProcess
             }
         }
 
-        private func stream(_ query: [UInt8], to server: InetSocket.Endpoint) -> [UInt8]? {
+        private func stream(_ query: [UInt8], to server: ResolverEndpoint) -> [UInt8]? {
             guard query.count <= 65_535,
                 let socket = try? InetSocket.make(server.address.family, type: Int32(SOCK_STREAM.rawValue))
             else { return nil }
